@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# primedisp - top-level Makefile.
+#
+#   make                  build primedisp.ko for KDIR (default: running kernel)
+#   make install          install it there (modules_install + depmod)
+#   make demo [K=6.12]    the main job: boot a VM, load primedisp, show it working
+#   make check [K=..] [T=..]  the whole test suite in a VM per kernel
+#   make shell [K=6.12]   an interactive shell in a VM with primedisp loaded
+#   make lint             checkpatch --strict and sparse
+#   make kernels          download Debian's 6.1 and 6.12 kernels into the cache
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+K ?= 6.12
+export T
+
+.PHONY: all modules install clean kernels tests check demo shell lint
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR))) || true
+
+kernels:
+	scripts/install-deps.sh
+	scripts/fetch-kernels.sh
+
+tests:
+	$(MAKE) -C igt-tests
+
+# `make check` tests both kernels unless K is given on the command line.
+check:
+	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check.sh
+
+demo:
+	K="$(K)" scripts/demo.sh
+
+shell:
+	scripts/install-deps.sh
+	scripts/vm-run.sh -k $(K) -m "$$(scripts/build-module.sh $(K))" --shell
+
+lint:
+	scripts/install-deps.sh
+	scripts/lint.sh
+	for k in 6.1 6.12; do scripts/build-module.sh $$k C=2 CHECK=sparse >/dev/null || exit 1; done
+
+clean:
+	rm -rf build
+	$(MAKE) -C igt-tests clean 2>/dev/null || true
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order drm/*.o drm/.*.cmd

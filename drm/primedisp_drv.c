@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * primedisp_drv.c - module, platform device and DRM device of primedisp.
+ *
+ * primedisp is a DRM/KMS driver for a virtual display controller that owns
+ * shmem GEM objects, exports them as dma-bufs and imports dma-bufs from
+ * other devices, so that camera and GPU buffers reach the screen without a
+ * copy.  At module load it creates its own platform device (there is no
+ * hardware to enumerate) and binds to it like any platform driver, so that
+ * unbind/rebind through sysfs behaves as on a real display controller.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
+
+#include <drm/primedisp_drm.h>
+
+#include "primedisp_compat.h"
+#include "primedisp_drv.h"
+
+static unsigned int pref_width = 1024;
+module_param(pref_width, uint, 0444);
+MODULE_PARM_DESC(pref_width, "Width of the preferred mode (default 1024)");
+
+static unsigned int pref_height = 768;
+module_param(pref_height, uint, 0444);
+MODULE_PARM_DESC(pref_height, "Height of the preferred mode (default 768)");
+
+static unsigned int max_width = 4096;
+module_param(max_width, uint, 0444);
+MODULE_PARM_DESC(max_width, "Widest mode offered, up to 8192 (default 4096)");
+
+static unsigned int max_height = 2160;
+module_param(max_height, uint, 0444);
+MODULE_PARM_DESC(max_height, "Tallest mode offered, up to 8192 (default 2160)");
+
+static bool fbdev = true;
+module_param(fbdev, bool, 0444);
+MODULE_PARM_DESC(fbdev, "Enable fbdev emulation on the first output (default true)");
+
+static struct platform_device *pd_self_pdev;
+
+static const struct drm_mode_config_funcs pd_mode_config_funcs = {
+	.fb_create = drm_gem_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+DEFINE_DRM_GEM_FOPS(pd_fops);
+
+/**
+ * pd_dumb_create - create a dumb buffer, refusing meaningless depths
+ * @file: the DRM file
+ * @drm: the DRM device
+ * @args: the ioctl's arguments
+ *
+ * The core and the shmem helper accept any bits-per-pixel and round it up
+ * to whole bytes, so a typo such as 13 silently gives a 16-bit buffer.
+ * Only the summed depths of formats primedisp can scan out are accepted:
+ * 8 (C8/R8), 12 (NV12, YUV420), 16 (RGB565, YUYV, NV16), 24 (RGB888),
+ * 32 (XRGB8888, XRGB2101010) and 64 (XRGB16161616).  The size itself is
+ * checked for overflow by the core and the helper.
+ *
+ * Return: 0 or a negative errno (-EINVAL for an unsupported depth).
+ */
+static int pd_dumb_create(struct drm_file *file, struct drm_device *drm,
+			  struct drm_mode_create_dumb *args)
+{
+	switch (args->bpp) {
+	case 8:
+	case 12:
+	case 16:
+	case 24:
+	case 32:
+	case 64:
+		break;
+	default:
+		drm_dbg_kms(drm, "dumb create: unsupported bpp %u\n", args->bpp);
+		return -EINVAL;
+	}
+	return drm_gem_shmem_dumb_create(file, drm, args);
+}
+
+static const struct drm_ioctl_desc pd_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(PRIMEDISP_GEM_CREATE, pd_gem_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(PRIMEDISP_GEM_MMAP_OFFSET, pd_gem_mmap_offset_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(PRIMEDISP_GEM_INFO, pd_gem_info_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+static const struct drm_driver pd_drm_driver = {
+	.driver_features = DRIVER_MODESET | DRIVER_GEM | DRIVER_ATOMIC |
+			   DRIVER_RENDER,
+	.fops = &pd_fops,
+	PD_COMPAT_GEM_PRIME_OPS,
+	.dumb_create = pd_dumb_create,
+	.gem_create_object = pd_gem_create_object,
+	.ioctls = pd_ioctls,
+	.num_ioctls = ARRAY_SIZE(pd_ioctls),
+	.debugfs_init = pd_debugfs_init,
+	.name = PD_DRIVER_NAME,
+	.desc = PD_DRIVER_DESC,
+	.date = PD_DRIVER_DATE,
+	.major = PD_DRIVER_MAJOR,
+	.minor = PD_DRIVER_MINOR,
+};
+
+/*
+ * Check the module parameters once, so that a bad value is refused with a
+ * clear message instead of producing a device with no usable mode.
+ */
+static int pd_config_from_params(struct device *dev, struct pd_config *cfg)
+{
+	cfg->pref_width = pref_width;
+	cfg->pref_height = pref_height;
+	cfg->max_width = max_width;
+	cfg->max_height = max_height;
+	cfg->fbdev = fbdev;
+
+	if (cfg->max_width < 64 || cfg->max_width > PD_MAX_FB_SIZE ||
+	    cfg->max_height < 64 || cfg->max_height > PD_MAX_FB_SIZE) {
+		dev_err(dev, "max_width/max_height must be within 64..%d\n",
+			PD_MAX_FB_SIZE);
+		return -EINVAL;
+	}
+	if (!cfg->pref_width || cfg->pref_width > cfg->max_width ||
+	    !cfg->pref_height || cfg->pref_height > cfg->max_height) {
+		dev_err(dev, "preferred mode %ux%u must fit in %ux%u\n",
+			cfg->pref_width, cfg->pref_height,
+			cfg->max_width, cfg->max_height);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pd_mode_config_init(struct pd_device *pd)
+{
+	struct drm_device *drm = &pd->drm;
+	int ret;
+
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+
+	drm->mode_config.funcs = &pd_mode_config_funcs;
+	drm->mode_config.min_width = PD_MIN_FB_SIZE;
+	drm->mode_config.min_height = PD_MIN_FB_SIZE;
+	drm->mode_config.max_width = PD_MAX_FB_SIZE;
+	drm->mode_config.max_height = PD_MAX_FB_SIZE;
+	drm->mode_config.preferred_depth = 24;
+	return 0;
+}
+
+static int pd_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct pd_device *pd;
+	struct drm_device *drm;
+	int ret;
+
+	pd = devm_drm_dev_alloc(dev, &pd_drm_driver, struct pd_device, drm);
+	if (IS_ERR(pd))
+		return PTR_ERR(pd);
+	drm = &pd->drm;
+	pd->pdev = pdev;
+	platform_set_drvdata(pdev, pd);
+
+	ret = pd_config_from_params(dev, &pd->config);
+	if (ret)
+		return ret;
+
+	/*
+	 * A platform device made by software has no DMA mask; without one
+	 * importing a dma-buf (which maps it for this device) fails.
+	 */
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	ret = pd_mode_config_init(pd);
+	if (ret)
+		return ret;
+
+	ret = drm_vblank_init(drm, 1);
+	if (ret)
+		return ret;
+
+	ret = pd_output_init(pd, &pd->output, 0);
+	if (ret)
+		return ret;
+
+	drm_mode_config_reset(drm);
+
+	ret = drm_dev_register(drm, 0);
+	if (ret)
+		return ret;
+
+	if (pd->config.fbdev)
+		pd_compat_fbdev_setup(drm, 32);
+
+	drm_info(drm, "%s %d.%d ready: preferred mode %ux%u\n",
+		 PD_DRIVER_DESC, PD_DRIVER_MAJOR, PD_DRIVER_MINOR,
+		 pd->config.pref_width, pd->config.pref_height);
+	return 0;
+}
+
+static void pd_remove(struct platform_device *pdev)
+{
+	struct pd_device *pd = platform_get_drvdata(pdev);
+	struct drm_device *drm = &pd->drm;
+
+	/*
+	 * Unplug first: from now on every ioctl of a client that still holds
+	 * the device open fails with ENODEV.  Then turn the pipeline off,
+	 * which stops the vblank timer.  The memory of pd itself goes when
+	 * the last reference to the DRM device is dropped.
+	 */
+	drm_dev_unplug(drm);
+	drm_atomic_helper_shutdown(drm);
+}
+
+static void pd_shutdown(struct platform_device *pdev)
+{
+	struct pd_device *pd = platform_get_drvdata(pdev);
+
+	drm_atomic_helper_shutdown(&pd->drm);
+}
+
+static struct platform_driver pd_platform_driver = {
+	.probe = pd_probe,
+	.PD_COMPAT_PLATFORM_REMOVE = pd_remove,
+	.shutdown = pd_shutdown,
+	.driver = {
+		.name = PD_DRIVER_NAME,
+	},
+};
+
+static int __init pd_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&pd_platform_driver);
+	if (ret)
+		return ret;
+
+	pd_self_pdev = platform_device_register_simple(PD_DRIVER_NAME,
+						       PLATFORM_DEVID_NONE,
+						       NULL, 0);
+	if (IS_ERR(pd_self_pdev)) {
+		platform_driver_unregister(&pd_platform_driver);
+		return PTR_ERR(pd_self_pdev);
+	}
+	return 0;
+}
+
+static void __exit pd_exit(void)
+{
+	platform_device_unregister(pd_self_pdev);
+	platform_driver_unregister(&pd_platform_driver);
+}
+
+module_init(pd_init);
+module_exit(pd_exit);
+
+MODULE_AUTHOR("The primedisp authors");
+MODULE_DESCRIPTION(PD_DRIVER_DESC);
+MODULE_LICENSE("GPL");

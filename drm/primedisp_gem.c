@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * primedisp_gem.c - primedisp's GEM objects and its own ioctls.
+ *
+ * Buffers are shmem GEM objects.  primedisp wraps the shmem object only to
+ * remember its creation flags and to count live objects, so that tests can
+ * prove that nothing leaks; everything else (pages, vmap, mmap, PRIME
+ * export and import) is done by DRM's shmem and PRIME helpers.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+
+#include <linux/atomic.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+
+#include <drm/primedisp_drm.h>
+
+#include "primedisp_drv.h"
+
+/* Live primedisp GEM objects (created and imported), for leak checks. */
+static atomic_t pd_gem_live = ATOMIC_INIT(0);
+
+static void pd_gem_free(struct drm_gem_object *obj)
+{
+	atomic_dec(&pd_gem_live);
+	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
+}
+
+/*
+ * The shmem helper's own object functions, except .free, which also counts
+ * the object out.
+ */
+static const struct drm_gem_object_funcs pd_gem_funcs = {
+	.free = pd_gem_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * pd_gem_create_object - allocate primedisp's GEM object for the helpers
+ * @drm: the DRM device
+ * @size: size of the buffer (unused: the helper initialises it)
+ *
+ * Called by the shmem helper for every object it creates, including the
+ * ones that wrap an imported dma-buf.
+ *
+ * Return: the embedded GEM object, or an ERR_PTR.
+ */
+struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
+					    size_t size)
+{
+	struct pd_gem_object *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.base.funcs = &pd_gem_funcs;
+	atomic_inc(&pd_gem_live);
+	return &bo->base.base;
+}
+
+/*
+ * Work out the layout of a width x height buffer of a format: the pitch
+ * and offset of each plane and the total size, refusing any overflow.
+ */
+static int pd_gem_layout(struct drm_device *drm,
+			 struct drm_primedisp_gem_create *args)
+{
+	const struct drm_format_info *info;
+	u64 total = 0;
+	unsigned int i;
+
+	if (!args->height || args->width > PD_MAX_FB_SIZE ||
+	    args->height > PD_MAX_FB_SIZE || args->size)
+		return -EINVAL;
+	if (!pd_format_supported(args->format))
+		return -EINVAL;
+	info = drm_format_info(args->format);
+	if (!info)
+		return -EINVAL;
+
+	args->num_planes = info->num_planes;
+	for (i = 0; i < info->num_planes; i++) {
+		u32 w = DIV_ROUND_UP(args->width, i ? info->hsub : 1);
+		u32 h = DIV_ROUND_UP(args->height, i ? info->vsub : 1);
+		u64 pitch = (u64)w * info->cpp[i];
+
+		if (args->flags & PRIMEDISP_GEM_CREATE_SCANOUT)
+			pitch = ALIGN(pitch, 64);
+		if (pitch > U32_MAX)
+			return -EINVAL;
+		args->pitches[i] = pitch;
+		args->offsets[i] = total;
+		total += pitch * h;
+		if (total > U32_MAX)
+			return -EINVAL;
+	}
+	args->size = total;
+	return 0;
+}
+
+/**
+ * pd_gem_create_ioctl - DRM_IOCTL_PRIMEDISP_GEM_CREATE
+ * @drm: the DRM device
+ * @data: a struct drm_primedisp_gem_create
+ * @file: the caller's DRM file
+ *
+ * Allowed on the render node: this is how render-only clients allocate.
+ *
+ * Return: 0 or a negative errno.
+ */
+int pd_gem_create_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_primedisp_gem_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct pd_gem_object *bo;
+	u64 size;
+	int ret;
+
+	if (args->flags & ~PRIMEDISP_GEM_CREATE_FLAGS)
+		return -EINVAL;
+	/* Output fields are overwritten, whatever they held. */
+	args->handle = 0;
+	args->num_planes = 0;
+	memset(args->pitches, 0, sizeof(args->pitches));
+	memset(args->offsets, 0, sizeof(args->offsets));
+
+	if (args->width) {
+		ret = pd_gem_layout(drm, args);
+		if (ret)
+			return ret;
+	} else if (args->height || args->format ||
+		   (args->flags & PRIMEDISP_GEM_CREATE_SCANOUT)) {
+		return -EINVAL;
+	}
+	if (!args->size || args->size > PD_GEM_MAX_SIZE)
+		return -EINVAL;
+	size = PAGE_ALIGN(args->size);
+
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	bo = to_pd_gem(&shmem->base);
+	bo->flags = args->flags;
+	shmem->map_wc = !!(args->flags & PRIMEDISP_GEM_CREATE_WC);
+
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/* The handle holds the only reference from here on. */
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+	args->size = size;
+	return 0;
+}
+
+/**
+ * pd_gem_mmap_offset_ioctl - DRM_IOCTL_PRIMEDISP_GEM_MMAP_OFFSET
+ * @drm: the DRM device
+ * @data: a struct drm_primedisp_gem_mmap_offset
+ * @file: the caller's DRM file
+ *
+ * Return: 0, -ENOENT for an unknown handle, -EINVAL for flags or for an
+ * imported buffer (whose pages belong to its exporter: map its dma-buf).
+ */
+int pd_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_primedisp_gem_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	if (obj->import_attach) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+out:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * pd_gem_info_ioctl - DRM_IOCTL_PRIMEDISP_GEM_INFO
+ * @drm: the DRM device
+ * @data: a struct drm_primedisp_gem_info
+ * @file: the caller's DRM file
+ *
+ * Return: 0 or -ENOENT for an unknown handle.
+ */
+int pd_gem_info_ioctl(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct drm_primedisp_gem_info *args = data;
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	args->flags = to_pd_gem(obj)->flags;
+	if (obj->import_attach)
+		args->flags |= PRIMEDISP_GEM_INFO_IMPORTED;
+	if (READ_ONCE(obj->dma_buf))
+		args->flags |= PRIMEDISP_GEM_INFO_EXPORTED;
+	args->size = obj->size;
+	drm_gem_object_put(obj);
+	return 0;
+}
+
+static int pd_debugfs_objects(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%d\n", atomic_read(&pd_gem_live));
+	return 0;
+}
+
+static const struct drm_info_list pd_debugfs_list[] = {
+	{ "primedisp_objects", pd_debugfs_objects, 0 },
+};
+
+/**
+ * pd_debugfs_init - primedisp's debugfs files
+ * @minor: the DRM minor whose debugfs directory gets them
+ *
+ * primedisp_objects: the number of live primedisp GEM objects (all
+ * devices), which leak tests compare before and after.
+ */
+void pd_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(pd_debugfs_list, ARRAY_SIZE(pd_debugfs_list),
+				 minor->debugfs_root, minor);
+}

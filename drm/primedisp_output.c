@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * primedisp_output.c - CRTC, vblank, encoder and connector of primedisp.
+ *
+ * Each output is a CRTC feeding a virtual encoder and connector.  There is
+ * no scanout engine to program: the "hardware" is the vblank timer, which
+ * ticks at the refresh rate of the current mode and completes page flips.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_modes.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_vblank.h>
+
+#include "primedisp_drv.h"
+
+/*
+ * The vblank timer.  DRM has no helper for a timer-driven vblank in the
+ * kernels we support, so it is written here.  The timer fires at the start
+ * of each frame; it first records that start time (the scheduled expiry,
+ * not the possibly late moment the callback runs), then moves itself
+ * forward by whole frames and reports the vblank.  If the callback ran late
+ * by several frames (common under emulation), the core counts the missed
+ * vblanks from the timestamps, so the counter and timestamps still agree.
+ */
+static enum hrtimer_restart pd_vblank_timer_fn(struct hrtimer *timer)
+{
+	struct pd_output *out = container_of(timer, struct pd_output,
+					     vblank_timer);
+	unsigned long flags;
+	ktime_t expires;
+	u64 overruns;
+
+	expires = hrtimer_get_expires(timer);
+	overruns = hrtimer_forward_now(timer, out->period);
+
+	spin_lock_irqsave(&out->lock, flags);
+	/* The most recent frame start, counting the skipped ones. */
+	out->last_vblank = ktime_add_ns(expires,
+					(overruns - 1) * ktime_to_ns(out->period));
+	spin_unlock_irqrestore(&out->lock, flags);
+
+	drm_crtc_handle_vblank(&out->crtc);
+
+	return HRTIMER_RESTART;
+}
+
+static int pd_crtc_enable_vblank(struct drm_crtc *crtc)
+{
+	struct pd_output *out = crtc_to_pd_output(crtc);
+	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
+	unsigned long flags;
+	ktime_t now;
+
+	drm_calc_timestamping_constants(crtc, &crtc->mode);
+	if (!vblank->framedur_ns)
+		return -EINVAL;
+
+	out->period = ns_to_ktime(vblank->framedur_ns);
+	now = ktime_get();
+	spin_lock_irqsave(&out->lock, flags);
+	out->last_vblank = now;
+	spin_unlock_irqrestore(&out->lock, flags);
+
+	hrtimer_start(&out->vblank_timer, ktime_add(now, out->period),
+		      HRTIMER_MODE_ABS);
+	return 0;
+}
+
+static void pd_crtc_disable_vblank(struct drm_crtc *crtc)
+{
+	struct pd_output *out = crtc_to_pd_output(crtc);
+
+	hrtimer_cancel(&out->vblank_timer);
+}
+
+/*
+ * Report the start of the most recent frame.  When called outside the timer
+ * (for instance when a client asks for the vblank counter), this is still
+ * the last frame start, so the core derives the exact number of frames
+ * since the previous report from it.
+ */
+static bool pd_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					 int *max_error, ktime_t *vblank_time,
+					 bool in_vblank_irq)
+{
+	struct pd_output *out = crtc_to_pd_output(crtc);
+	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
+	unsigned long flags;
+	ktime_t last, now;
+
+	if (!READ_ONCE(vblank->enabled)) {
+		*vblank_time = ktime_get();
+		return true;
+	}
+
+	spin_lock_irqsave(&out->lock, flags);
+	last = out->last_vblank;
+	spin_unlock_irqrestore(&out->lock, flags);
+
+	/* The timer may not have run yet for a frame that already began. */
+	now = ktime_get();
+	if (out->period && ktime_after(now, ktime_add(last, out->period))) {
+		s64 frames = ktime_divns(ktime_sub(now, last),
+					 ktime_to_ns(out->period));
+
+		last = ktime_add_ns(last, frames * ktime_to_ns(out->period));
+	}
+
+	*vblank_time = last;
+	*max_error = 0;
+	return true;
+}
+
+static enum drm_mode_status pd_crtc_mode_valid(struct drm_crtc *crtc,
+					       const struct drm_display_mode *mode)
+{
+	struct pd_device *pd = to_pd_device(crtc->dev);
+	int refresh;
+
+	if (mode->clock < PD_MIN_CLOCK_KHZ)
+		return MODE_CLOCK_LOW;
+	if (mode->clock > PD_MAX_CLOCK_KHZ)
+		return MODE_CLOCK_HIGH;
+	if (mode->hdisplay > pd->config.max_width)
+		return MODE_VIRTUAL_X;
+	if (mode->vdisplay > pd->config.max_height)
+		return MODE_VIRTUAL_Y;
+	if (mode->hdisplay <= 0 || mode->vdisplay <= 0 ||
+	    mode->htotal <= mode->hdisplay || mode->vtotal <= mode->vdisplay ||
+	    mode->hsync_start < mode->hdisplay ||
+	    mode->hsync_end < mode->hsync_start ||
+	    mode->htotal < mode->hsync_end ||
+	    mode->vsync_start < mode->vdisplay ||
+	    mode->vsync_end < mode->vsync_start ||
+	    mode->vtotal < mode->vsync_end)
+		return MODE_BAD;
+
+	refresh = drm_mode_vrefresh(mode);
+	if (refresh < PD_MIN_REFRESH_HZ)
+		return MODE_BAD_VVALUE;
+	if (refresh > PD_MAX_REFRESH_HZ)
+		return MODE_BAD_VVALUE;
+	return MODE_OK;
+}
+
+static void pd_crtc_atomic_enable(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	drm_crtc_vblank_on(crtc);
+}
+
+static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
+				   struct drm_atomic_state *state)
+{
+	drm_crtc_vblank_off(crtc);
+}
+
+/*
+ * Complete the commit's event at the next vblank, or at once if the CRTC
+ * is off (the vblank reference cannot be taken then).
+ */
+static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
+				 struct drm_atomic_state *state)
+{
+	struct drm_pending_vblank_event *event = crtc->state->event;
+
+	if (!event)
+		return;
+	crtc->state->event = NULL;
+
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc->state->active && drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs pd_crtc_helper_funcs = {
+	.mode_valid = pd_crtc_mode_valid,
+	.atomic_flush = pd_crtc_atomic_flush,
+	.atomic_enable = pd_crtc_atomic_enable,
+	.atomic_disable = pd_crtc_atomic_disable,
+};
+
+static const struct drm_crtc_funcs pd_crtc_funcs = {
+	.reset = drm_atomic_helper_crtc_reset,
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = pd_crtc_enable_vblank,
+	.disable_vblank = pd_crtc_disable_vblank,
+	.get_vblank_timestamp = pd_crtc_get_vblank_timestamp,
+};
+
+static int pd_connector_get_modes(struct drm_connector *connector)
+{
+	struct pd_device *pd = to_pd_device(connector->dev);
+	int count;
+
+	count = drm_add_modes_noedid(connector, pd->config.max_width,
+				     pd->config.max_height);
+	drm_set_preferred_mode(connector, pd->config.pref_width,
+			       pd->config.pref_height);
+	return count;
+}
+
+static const struct drm_connector_helper_funcs pd_connector_helper_funcs = {
+	.get_modes = pd_connector_get_modes,
+};
+
+static const struct drm_connector_funcs pd_connector_funcs = {
+	.reset = drm_atomic_helper_connector_reset,
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+static const struct drm_encoder_funcs pd_encoder_funcs = {
+};
+
+/* The timer must be stopped before the output's memory is released. */
+static void pd_output_release(struct drm_device *drm, void *data)
+{
+	struct pd_output *out = data;
+
+	hrtimer_cancel(&out->vblank_timer);
+}
+
+/**
+ * pd_output_init - create the CRTC, planes, encoder and connector of one
+ * output
+ * @pd: the primedisp device
+ * @out: the output to initialise (zeroed memory inside @pd)
+ * @index: the output's index, which is also its CRTC index
+ *
+ * All objects are DRM-managed: they go away with the DRM device.
+ *
+ * Return: 0 or a negative errno.
+ */
+int pd_output_init(struct pd_device *pd, struct pd_output *out,
+		   unsigned int index)
+{
+	struct drm_device *drm = &pd->drm;
+	int ret;
+
+	spin_lock_init(&out->lock);
+	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	out->vblank_timer.function = pd_vblank_timer_fn;
+	ret = drmm_add_action_or_reset(drm, pd_output_release, out);
+	if (ret)
+		return ret;
+
+	out->primary = pd_plane_create(pd, DRM_PLANE_TYPE_PRIMARY, index);
+	if (IS_ERR(out->primary))
+		return PTR_ERR(out->primary);
+
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, NULL,
+					 &pd_crtc_funcs, "primedisp-crtc-%u",
+					 index);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&out->crtc, &pd_crtc_helper_funcs);
+
+	ret = drmm_encoder_init(drm, &out->encoder, &pd_encoder_funcs,
+				DRM_MODE_ENCODER_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	out->encoder.possible_crtcs = drm_crtc_mask(&out->crtc);
+	/* An output cannot be cloned onto another CRTC. */
+	out->encoder.possible_clones = drm_encoder_mask(&out->encoder);
+
+	ret = drmm_connector_init(drm, &out->connector, &pd_connector_funcs,
+				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&out->connector, &pd_connector_helper_funcs);
+	out->connector.status = connector_status_connected;
+
+	return drm_connector_attach_encoder(&out->connector, &out->encoder);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-module.sh - build primedisp.ko for one of the provisioned kernels.
+#
+# Usage: scripts/build-module.sh SERIES [extra make args...]
+#   SERIES is 6.1 or 6.12.  The sources are copied to build/KREL/ (Kbuild
+#   writes its objects next to the sources, so each kernel gets its own
+#   copy) and built there with W=1.  The build log is build/KREL/build.log;
+#   the path of the module is printed on stdout.  Exit status 1 on a failed
+#   build, 2 if the build printed a compiler warning.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+series=${1:?usage: build-module.sh SERIES}
+shift
+
+read -r _ krel root < <("$top/scripts/fetch-kernels.sh" "$series")
+kdir="$root/usr/src/linux-headers-$krel"
+out="$top/build/$krel"
+
+mkdir -p "$out"
+# Refresh the copy; rsync keeps timestamps so unchanged files don't rebuild.
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--exclude='*.mod*' --exclude='build.log' --exclude='Module.symvers' \
+	--exclude='modules.order' \
+	"$top/Kbuild" "$top/drm" "$top/uapi" "$out/"
+
+if ! make -C "$kdir" M="$out" W=1 modules "$@" >"$out/build.log" 2>&1; then
+	cat "$out/build.log" >&2
+	echo "build-module: build for $krel failed (log: $out/build.log)" >&2
+	exit 1
+fi
+if grep -E 'warning:|error:' "$out/build.log" >&2; then
+	echo "build-module: build for $krel printed warnings (log: $out/build.log)" >&2
+	echo "$out/primedisp.ko"
+	exit 2
+fi
+echo "$out/primedisp.ko"

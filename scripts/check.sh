@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - primedisp's whole test run (what `make check` calls).
+#
+#   K="6.1 6.12"  kernels to test (default both)
+#   T=PATTERN     run only matching tests: BIN or BIN@SUBTEST, fnmatch style
+#
+# Installs missing Debian packages, provisions the kernels, builds the module
+# for each (W=1 and sparse: a warning is a failure), runs checkpatch, builds
+# the tests, then boots one VM per kernel and runs the suite inside it.
+# Prints a line per test, a summary per kernel and, last, the plain line
+# "N passed, N failed, N skipped".  Exits non-zero on any failure.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+K=${K:-6.1 6.12}
+T=${T:-}
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+results="$top/build/results"
+rm -rf "$results"
+mkdir -p "$results"
+
+pass=0 fail=0 skip=0
+declare -A kpass kfail kskip
+
+# record KERNEL RESULT NAME [REASON]
+record() {
+	local k=$1 r=$2 name=$3 reason=${4:-}
+	case $r in
+	PASS) pass=$((pass + 1)); kpass[$k]=$((${kpass[$k]:-0} + 1)) ;;
+	FAIL) fail=$((fail + 1)); kfail[$k]=$((${kfail[$k]:-0} + 1)) ;;
+	SKIP) skip=$((skip + 1)); kskip[$k]=$((${kskip[$k]:-0} + 1)) ;;
+	esac
+	printf '%s [%s] %s%s\n' "$r" "$k" "$name" "${reason:+: $reason}"
+}
+
+selected() {	# does test NAME (BIN@SUB) match T?
+	[ -z "$T" ] && return 0
+	case $1 in $T | $T@*) return 0 ;; esac
+	return 1
+}
+
+echo "== setup: packages, kernels, tests"
+scripts/install-deps.sh || { echo "check: could not install packages"; exit 1; }
+scripts/fetch-kernels.sh $K >/dev/null || { echo "check: could not provision kernels"; exit 1; }
+if ! make -s -C igt-tests >"$results/igt-build.log" 2>&1; then
+	cat "$results/igt-build.log"
+	record host FAIL host@build-tests "see $results/igt-build.log"
+fi
+
+if selected host@checkpatch; then
+	if scripts/lint.sh >"$results/checkpatch.log" 2>&1; then
+		record host PASS host@checkpatch
+	else
+		sed 's/^/    /' "$results/checkpatch.log"
+		record host FAIL host@checkpatch "checkpatch --strict reported problems"
+	fi
+fi
+
+for k in $K; do
+	echo "== kernel $k"
+	ko=$(scripts/build-module.sh "$k" C=2 CHECK=sparse 2>"$results/build-$k.err")
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		record "$k" PASS "host@build-w1-sparse"
+	else
+		sed 's/^/    /' "$results/build-$k.err" | tail -n 40
+		record "$k" FAIL "host@build-w1-sparse" "module build failed or warned"
+		[ $rc -eq 1 ] && continue
+	fi
+
+	log="$results/guest-$k.log"
+	start=$(date +%s)
+	scripts/vm-run.sh -k "$k" -m "$ko" -t "$VM_TIMEOUT" -l "$log" -o "$results/out-$k" -- \
+		igt-tests/run-suite.sh ${T:+-T "$T"} igt-tests/build \
+		2>&1 | tee "$results/suite-$k.log" | grep -v -E '^(PASS|FAIL|SKIP) |^[0-9]+ passed, '
+	vmrc=${PIPESTATUS[0]}
+	echo "   (guest run took $(($(date +%s) - start)) s, kernel log: $log)"
+
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) record "$k" PASS "${line#PASS }" ;;
+		SKIP\ *) rest=${line#SKIP }; record "$k" SKIP "${rest%%: *}" "${rest#*: }" ;;
+		FAIL\ *) rest=${line#FAIL }; record "$k" FAIL "${rest%%: *}" "${rest#*: }" ;;
+		esac
+	done < <(grep -E '^(PASS|FAIL|SKIP) ' "$results/suite-$k.log")
+
+	case $vmrc in
+	0 | 1) ;;	# the suite ran; its failures are counted above
+	124) record "$k" FAIL vm@timeout "guest did not finish in $VM_TIMEOUT s" ;;
+	3) record "$k" FAIL vm@kernel-log "kernel report in the guest log (see above and $log)" ;;
+	*) record "$k" FAIL vm@run "vm-run exited with $vmrc (see $log)" ;;
+	esac
+done
+
+echo "== summary"
+for k in host $K; do
+	printf '  %-6s %d passed, %d failed, %d skipped\n' "$k" \
+		"${kpass[$k]:-0}" "${kfail[$k]:-0}" "${kskip[$k]:-0}"
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# install-deps.sh - install the Debian packages primedisp's build, VM and
+# tests need, when they are missing.  Safe to run again: it installs only
+# what is absent.  Needs root (apt-get).
+
+set -euo pipefail
+
+PKGS=(
+	# module build against Debian's headers
+	gcc make rsync kmod xz-utils zstd dwarves bc
+	# userspace tools and tests
+	pkg-config libdrm-dev libpng-dev libdrm-tests
+	# the VM
+	qemu-system-x86 busybox-static cpio
+	# static checks: sparse, and checkpatch.pl from the 6.12 sources
+	sparse perl linux-source-6.12
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root, or: sudo apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; then
+	apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+fi

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pd-common.c - small helpers shared by primedisp's userspace tools.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "pd-common.h"
+
+static int is_primedisp(int fd)
+{
+	drmVersionPtr v = drmGetVersion(fd);
+	int ok = v && v->name && strcmp(v->name, "primedisp") == 0;
+
+	drmFreeVersion(v);
+	return ok;
+}
+
+int pd_open_device(const char *path)
+{
+	char node[32];
+	int fd, i;
+
+	if (path) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		return fd;
+	}
+	for (i = 0; i < 16; i++) {
+		snprintf(node, sizeof(node), "/dev/dri/card%d", i);
+		fd = open(node, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (is_primedisp(fd))
+			return fd;
+		close(fd);
+	}
+	fprintf(stderr, "no primedisp device in /dev/dri: load the module "
+		"(insmod primedisp.ko) or pass --device\n");
+	return -1;
+}
+
+int pd_find_output(int fd, unsigned int w, unsigned int h, struct pd_output *out)
+{
+	drmModeResPtr res = drmModeGetResources(fd);
+	int i, j, ret = -1;
+
+	if (!res) {
+		fprintf(stderr, "GETRESOURCES failed: %s (is this a KMS device?)\n",
+			strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < res->count_connectors && ret; i++) {
+		drmModeConnectorPtr conn = drmModeGetConnector(fd, res->connectors[i]);
+		drmModeEncoderPtr enc;
+
+		if (!conn)
+			continue;
+		if (conn->connection != DRM_MODE_CONNECTED || !conn->count_modes ||
+		    !conn->count_encoders) {
+			drmModeFreeConnector(conn);
+			continue;
+		}
+		enc = drmModeGetEncoder(fd, conn->encoders[0]);
+		for (j = 0; enc && j < res->count_crtcs; j++) {
+			if (enc->possible_crtcs & (1u << j)) {
+				out->crtc_id = res->crtcs[j];
+				break;
+			}
+		}
+		drmModeFreeEncoder(enc);
+		out->connector_id = conn->connector_id;
+		for (j = 0; j < conn->count_modes; j++) {
+			drmModeModeInfo *m = &conn->modes[j];
+
+			if (w ? (m->hdisplay == w && m->vdisplay == h) :
+				(m->type & DRM_MODE_TYPE_PREFERRED)) {
+				out->mode = *m;
+				ret = 0;
+				break;
+			}
+		}
+		if (ret && w)
+			fprintf(stderr, "connector %u has no %ux%u mode\n",
+				conn->connector_id, w, h);
+		drmModeFreeConnector(conn);
+	}
+	drmModeFreeResources(res);
+	if (ret && !w)
+		fprintf(stderr, "no connected connector with a preferred mode\n");
+	return ret;
+}
+
+int pd_map_handle(int fd, uint32_t handle, size_t size, struct pd_mapping *m)
+{
+	struct drm_mode_map_dumb map = { .handle = handle };
+
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map)) {
+		fprintf(stderr, "MAP_DUMB failed: %s\n", strerror(errno));
+		return -1;
+	}
+	m->ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, map.offset);
+	if (m->ptr == MAP_FAILED) {
+		fprintf(stderr, "mmap of %zu bytes failed: %s\n", size, strerror(errno));
+		m->ptr = NULL;
+		return -1;
+	}
+	m->size = size;
+	return 0;
+}
+
+void pd_unmap(struct pd_mapping *m)
+{
+	if (m->ptr)
+		munmap(m->ptr, m->size);
+	m->ptr = NULL;
+}
+
+int pd_dumb_create(int fd, uint32_t w, uint32_t h, uint32_t bpp, struct pd_dumb *d)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
+
+	memset(d, 0, sizeof(*d));
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c)) {
+		fprintf(stderr, "CREATE_DUMB %ux%u@%u failed: %s\n", w, h, bpp,
+			strerror(errno));
+		return -1;
+	}
+	d->handle = c.handle;
+	d->width = w;
+	d->height = h;
+	d->pitch = c.pitch;
+	d->size = c.size;
+	if (pd_map_handle(fd, d->handle, d->size, &d->map)) {
+		pd_dumb_destroy(fd, d);
+		return -1;
+	}
+	return 0;
+}
+
+void pd_dumb_destroy(int fd, struct pd_dumb *d)
+{
+	struct drm_mode_destroy_dumb destroy = { .handle = d->handle };
+
+	pd_unmap(&d->map);
+	if (d->handle)
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	d->handle = 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pd-common.h - small helpers shared by primedisp's userspace tools.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+#ifndef PD_COMMON_H
+#define PD_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xf86drmMode.h>
+
+struct pd_mapping {
+	void *ptr;
+	size_t size;
+};
+
+struct pd_dumb {
+	uint32_t handle, width, height, pitch;
+	uint64_t size;
+	struct pd_mapping map;
+};
+
+struct pd_output {
+	uint32_t connector_id, crtc_id;
+	drmModeModeInfo mode;
+};
+
+/* Open PATH, or the first /dev/dri/cardN whose driver is "primedisp". */
+int pd_open_device(const char *path);
+/* First connected connector with a CRTC; mode WxH or the preferred one. */
+int pd_find_output(int fd, unsigned int w, unsigned int h, struct pd_output *out);
+int pd_dumb_create(int fd, uint32_t w, uint32_t h, uint32_t bpp, struct pd_dumb *d);
+void pd_dumb_destroy(int fd, struct pd_dumb *d);
+int pd_map_handle(int fd, uint32_t handle, size_t size, struct pd_mapping *m);
+void pd_unmap(struct pd_mapping *m);
+
+#endif

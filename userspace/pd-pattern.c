@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pd-pattern - show a test pattern on a primedisp output and save what the
+ * output scans out as a PNG.
+ *
+ * The PNG is not made from the pattern in our own memory: after the mode is
+ * set, the framebuffer the CRTC really scans out is looked up in the kernel
+ * (GETCRTC, GETFB2), its buffer opened again by handle and read from there.
+ *
+ * Copyright (C) 2026 The primedisp authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <png.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+#include <drm_fourcc.h>
+
+#include "pd-common.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pd-pattern [OPTIONS]\n"
+		"Show SMPTE-like colour bars on a primedisp output and save the\n"
+		"scanned-out frame as a PNG.\n\n"
+		"  -d, --device PATH   DRM card node (default: the card named primedisp)\n"
+		"  -m, --mode WxH      mode to set (default: the preferred mode)\n"
+		"  -s, --seconds N     keep the pattern on screen N seconds (default 2)\n"
+		"  -o, --png FILE      save what the CRTC scans out to FILE\n"
+		"  -h, --help          this text\n");
+}
+
+/* Colour bars with a moving-free gradient strip, in XRGB8888. */
+static void draw_pattern(uint32_t *px, unsigned int w, unsigned int h,
+			 unsigned int stride)
+{
+	static const uint32_t bars[] = {
+		0xffffff, 0xffff00, 0x00ffff, 0x00ff00,
+		0xff00ff, 0xff0000, 0x0000ff, 0x000000,
+	};
+	unsigned int x, y;
+
+	for (y = 0; y < h; y++) {
+		uint32_t *row = px + (size_t)y * (stride / 4);
+
+		for (x = 0; x < w; x++) {
+			if (y < h * 3 / 4) {
+				row[x] = bars[x * 8 / w];
+			} else {
+				uint32_t g = x * 255 / (w - 1);
+
+				row[x] = g << 16 | g << 8 | g;
+			}
+			/* a one-pixel white frame shows the edges are exact */
+			if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+				row[x] = 0xffffff;
+		}
+	}
+}
+
+/* Save the framebuffer currently scanned out by @crtc_id as a PNG. */
+static int save_scanout_png(int fd, uint32_t crtc_id, const char *path)
+{
+	drmModeCrtcPtr crtc = drmModeGetCrtc(fd, crtc_id);
+	drmModeFB2Ptr fb;
+	struct pd_mapping map;
+	png_structp png;
+	png_infop info;
+	FILE *f;
+	int ret = -1;
+
+	if (!crtc || !crtc->buffer_id) {
+		fprintf(stderr, "pd-pattern: CRTC %u scans out nothing\n", crtc_id);
+		drmModeFreeCrtc(crtc);
+		return -1;
+	}
+	fb = drmModeGetFB2(fd, crtc->buffer_id);
+	drmModeFreeCrtc(crtc);
+	if (!fb || !fb->handles[0]) {
+		fprintf(stderr, "pd-pattern: GETFB2 failed: %s (needs root)\n", strerror(errno));
+		drmModeFreeFB2(fb);
+		return -1;
+	}
+	if (fb->pixel_format != DRM_FORMAT_XRGB8888) {
+		fprintf(stderr, "pd-pattern: scanout format %.4s is not XRGB8888\n",
+			(char *)&fb->pixel_format);
+		goto out_fb;
+	}
+	if (pd_map_handle(fd, fb->handles[0], (size_t)fb->pitches[0] * fb->height +
+			  fb->offsets[0], &map))
+		goto out_fb;
+
+	f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "pd-pattern: cannot write %s: %s\n", path, strerror(errno));
+		goto out_map;
+	}
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png ? png_create_info_struct(png) : NULL;
+	if (!png || !info || setjmp(png_jmpbuf(png))) {
+		fprintf(stderr, "pd-pattern: libpng failed writing %s\n", path);
+		png_destroy_write_struct(&png, &info);
+		fclose(f);
+		goto out_map;
+	}
+	png_init_io(png, f);
+	png_set_IHDR(png, info, fb->width, fb->height, 8, PNG_COLOR_TYPE_RGB,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+		     PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	/* XRGB8888 little-endian is B,G,R,X in memory. */
+	png_set_filler(png, 0, PNG_FILLER_AFTER);
+	png_set_bgr(png);
+	for (uint32_t y = 0; y < fb->height; y++)
+		png_write_row(png, (png_bytep)map.ptr + fb->offsets[0] +
+			      (size_t)y * fb->pitches[0]);
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	if (fclose(f) == 0) {
+		printf("pd-pattern: saved the scanned-out %ux%u frame to %s\n",
+		       fb->width, fb->height, path);
+		ret = 0;
+	}
+out_map:
+	pd_unmap(&map);
+out_fb:
+	drmModeFreeFB2(fb);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "png", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *device = NULL, *png_path = NULL;
+	unsigned int want_w = 0, want_h = 0, seconds = 2;
+	struct pd_output out;
+	struct pd_dumb dumb;
+	uint32_t fb_id;
+	int fd, c, ret = 1;
+
+	while ((c = getopt_long(argc, argv, "d:m:s:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': device = optarg; break;
+		case 'm':
+			if (sscanf(optarg, "%ux%u", &want_w, &want_h) != 2) {
+				fprintf(stderr, "pd-pattern: --mode wants WxH, e.g. 800x600\n");
+				return 2;
+			}
+			break;
+		case 's': seconds = strtoul(optarg, NULL, 0); break;
+		case 'o': png_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+
+	fd = pd_open_device(device);
+	if (fd < 0)
+		return 1;
+	if (pd_find_output(fd, want_w, want_h, &out))
+		goto out_close;
+	if (pd_dumb_create(fd, out.mode.hdisplay, out.mode.vdisplay, 32, &dumb))
+		goto out_close;
+	draw_pattern(dumb.map.ptr, dumb.width, dumb.height, dumb.pitch);
+
+	if (drmModeAddFB2(fd, dumb.width, dumb.height, DRM_FORMAT_XRGB8888,
+			  (uint32_t[4]){ dumb.handle }, (uint32_t[4]){ dumb.pitch },
+			  (uint32_t[4]){ 0 }, &fb_id, 0)) {
+		fprintf(stderr, "pd-pattern: ADDFB2 failed: %s\n", strerror(errno));
+		goto out_dumb;
+	}
+	if (drmModeSetCrtc(fd, out.crtc_id, fb_id, 0, 0, &out.connector_id, 1,
+			   &out.mode)) {
+		fprintf(stderr, "pd-pattern: mode set %s on CRTC %u failed: %s\n",
+			out.mode.name, out.crtc_id, strerror(errno));
+		goto out_fb;
+	}
+	printf("pd-pattern: showing colour bars at %s on connector %u, CRTC %u\n",
+	       out.mode.name, out.connector_id, out.crtc_id);
+	fflush(stdout);
+
+	ret = 0;
+	if (png_path && save_scanout_png(fd, out.crtc_id, png_path))
+		ret = 1;
+	sleep(seconds);
+out_fb:
+	drmModeRmFB(fd, fb_id);
+out_dumb:
+	pd_dumb_destroy(fd, &dumb);
+out_close:
+	close(fd);
+	return ret;
+}
