@@ -8,6 +8,7 @@
 #define PRIMEDISP_DRV_H
 
 #include <linux/hrtimer.h>
+#include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
 
@@ -33,6 +34,9 @@
 #define PD_MAX_CLOCK_KHZ	1200000
 #define PD_MIN_REFRESH_HZ	1
 #define PD_MAX_REFRESH_HZ	240
+
+/* Most planes one CRTC composes. */
+#define PD_MAX_PLANES		8
 
 /* Largest buffer GEM_CREATE allocates. */
 #define PD_GEM_MAX_SIZE		SZ_1G
@@ -78,8 +82,16 @@ struct pd_config {
  * @primary: the primary plane of @crtc
  * @vblank_timer: simulates the vertical blanking interrupt
  * @period: length of one frame of the current mode
- * @lock: protects @last_vblank against the vblank timer
+ * @lock: protects @last_vblank and the CRC frame numbers against the
+ *	vblank timer
  * @last_vblank: time at which the most recent vblank started
+ * @crc_enabled: a CRC reader wants the composed frames
+ * @crc_pending: @crc_work is queued and has not read the frame numbers
+ * @crc_frame_start: first frame the queued CRC work reports
+ * @crc_frame_end: last frame the queued CRC work reports
+ * @crc_frame_next: first frame not queued for a CRC yet (0: none yet)
+ * @crc_work: composes the frame and reports its CRC
+ * @crc_wq: ordered queue of @crc_work
  */
 struct pd_output {
 	struct drm_crtc crtc;
@@ -91,6 +103,14 @@ struct pd_output {
 	ktime_t period;
 	spinlock_t lock;	/* see kernel-doc above */
 	ktime_t last_vblank;
+
+	bool crc_enabled;
+	bool crc_pending;
+	u64 crc_frame_start;
+	u64 crc_frame_end;
+	u64 crc_frame_next;
+	struct work_struct crc_work;
+	struct workqueue_struct *crc_wq;
 };
 
 /**
@@ -129,6 +149,14 @@ struct drm_plane *pd_plane_create(struct pd_device *pd,
 				  unsigned int index);
 
 bool pd_format_supported(u32 format);
+
+int pd_composer_init(struct pd_output *out);
+void pd_composer_vblank(struct pd_output *out);
+int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
+			      size_t *values_cnt);
+int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
+const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
+					   size_t *count);
 
 struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);

@@ -50,6 +50,7 @@ static enum hrtimer_restart pd_vblank_timer_fn(struct hrtimer *timer)
 	spin_unlock_irqrestore(&out->lock, flags);
 
 	drm_crtc_handle_vblank(&out->crtc);
+	pd_composer_vblank(out);
 
 	return HRTIMER_RESTART;
 }
@@ -202,6 +203,9 @@ static const struct drm_crtc_funcs pd_crtc_funcs = {
 	.enable_vblank = pd_crtc_enable_vblank,
 	.disable_vblank = pd_crtc_disable_vblank,
 	.get_vblank_timestamp = pd_crtc_get_vblank_timestamp,
+	.set_crc_source = pd_crtc_set_crc_source,
+	.verify_crc_source = pd_crtc_verify_crc_source,
+	.get_crc_sources = pd_crtc_get_crc_sources,
 };
 
 static int pd_connector_get_modes(struct drm_connector *connector)
@@ -230,7 +234,10 @@ static const struct drm_connector_funcs pd_connector_funcs = {
 static const struct drm_encoder_funcs pd_encoder_funcs = {
 };
 
-/* The timer must be stopped before the output's memory is released. */
+/*
+ * The timer must stop before the CRC worker's queue and the CRTC go away:
+ * this action is added after both, so it runs before their cleanup.
+ */
 static void pd_output_release(struct drm_device *drm, void *data)
 {
 	struct pd_output *out = data;
@@ -258,9 +265,6 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	spin_lock_init(&out->lock);
 	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	out->vblank_timer.function = pd_vblank_timer_fn;
-	ret = drmm_add_action_or_reset(drm, pd_output_release, out);
-	if (ret)
-		return ret;
 
 	out->primary = pd_plane_create(pd, DRM_PLANE_TYPE_PRIMARY, index);
 	if (IS_ERR(out->primary))
@@ -272,6 +276,13 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&out->crtc, &pd_crtc_helper_funcs);
+
+	ret = pd_composer_init(out);
+	if (ret)
+		return ret;
+	ret = drmm_add_action_or_reset(drm, pd_output_release, out);
+	if (ret)
+		return ret;
 
 	ret = drmm_encoder_init(drm, &out->encoder, &pd_encoder_funcs,
 				DRM_MODE_ENCODER_VIRTUAL, NULL);

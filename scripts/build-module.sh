@@ -21,6 +21,9 @@ kdir="$root/usr/src/linux-headers-$krel"
 out="$top/build/$krel"
 
 mkdir -p "$out"
+# Several builds for one kernel (parallel test runs) must not interleave.
+exec 9>"$out.lock"
+flock 9
 # Refresh the copy; rsync keeps timestamps so unchanged files don't rebuild.
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod*' --exclude='build.log' --exclude='Module.symvers' \
