@@ -13,8 +13,11 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
@@ -122,17 +125,35 @@ static const struct drm_driver pd_drm_driver = {
 	.minor = PD_DRIVER_MINOR,
 };
 
-/*
- * Check the module parameters once, so that a bad value is refused with a
- * clear message instead of producing a device with no usable mode.
+/**
+ * pd_config_read - settings of a device, from firmware and module parameters
+ * @dev: the platform device
+ * @cfg: filled in
+ *
+ * A device described by firmware (the device tree binding in dts/) may set
+ * its modes with "primedisp,*" properties, read through the firmware-node
+ * API so that ACPI _DSD would work too; what it leaves out comes from the
+ * module parameters.  The result is checked once, so that a bad value is
+ * refused with a clear message instead of giving a device with no mode.
+ *
+ * Return: 0 or -EINVAL.
  */
-static int pd_config_from_params(struct device *dev, struct pd_config *cfg)
+static int pd_config_read(struct device *dev, struct pd_config *cfg)
 {
 	cfg->pref_width = pref_width;
 	cfg->pref_height = pref_height;
 	cfg->max_width = max_width;
 	cfg->max_height = max_height;
 	cfg->fbdev = fbdev;
+
+	/* Absent properties leave the values untouched. */
+	device_property_read_u32(dev, "primedisp,preferred-width",
+				 &cfg->pref_width);
+	device_property_read_u32(dev, "primedisp,preferred-height",
+				 &cfg->pref_height);
+	device_property_read_u32(dev, "primedisp,max-width", &cfg->max_width);
+	device_property_read_u32(dev, "primedisp,max-height",
+				 &cfg->max_height);
 
 	if (cfg->max_width < 64 || cfg->max_width > PD_MAX_FB_SIZE ||
 	    cfg->max_height < 64 || cfg->max_height > PD_MAX_FB_SIZE) {
@@ -182,7 +203,7 @@ static int pd_probe(struct platform_device *pdev)
 	pd->pdev = pdev;
 	platform_set_drvdata(pdev, pd);
 
-	ret = pd_config_from_params(dev, &pd->config);
+	ret = pd_config_read(dev, &pd->config);
 	if (ret)
 		return ret;
 
@@ -243,22 +264,40 @@ static void pd_shutdown(struct platform_device *pdev)
 	drm_atomic_helper_shutdown(&pd->drm);
 }
 
+static const struct of_device_id pd_of_match[] = {
+	{ .compatible = PD_OF_COMPATIBLE },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, pd_of_match);
+
 static struct platform_driver pd_platform_driver = {
 	.probe = pd_probe,
 	.PD_COMPAT_PLATFORM_REMOVE = pd_remove,
 	.shutdown = pd_shutdown,
 	.driver = {
 		.name = PD_DRIVER_NAME,
+		.of_match_table = pd_of_match,
 	},
 };
 
 static int __init pd_init(void)
 {
+	struct device_node *np;
 	int ret;
 
 	ret = platform_driver_register(&pd_platform_driver);
 	if (ret)
 		return ret;
+
+	/*
+	 * A board that describes primedisp in its device tree gets the device
+	 * from there; everywhere else (x86, no DT) make one ourselves.
+	 */
+	np = of_find_compatible_node(NULL, NULL, PD_OF_COMPATIBLE);
+	if (np) {
+		of_node_put(np);
+		return 0;
+	}
 
 	pd_self_pdev = platform_device_register_simple(PD_DRIVER_NAME,
 						       PLATFORM_DEVID_NONE,
@@ -272,7 +311,8 @@ static int __init pd_init(void)
 
 static void __exit pd_exit(void)
 {
-	platform_device_unregister(pd_self_pdev);
+	if (pd_self_pdev)
+		platform_device_unregister(pd_self_pdev);
 	platform_driver_unregister(&pd_platform_driver);
 }
 

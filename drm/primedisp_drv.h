@@ -20,6 +20,7 @@
 #include <drm/drm_plane.h>
 
 #define PD_DRIVER_NAME		"primedisp"
+#define PD_OF_COMPATIBLE	"primedisp,virtual-display"
 #define PD_DRIVER_DESC		"primedisp PRIME display driver"
 #define PD_DRIVER_DATE		"20261121"
 #define PD_DRIVER_MAJOR		1

@@ -60,6 +60,31 @@ if selected host@checkpatch; then
 	fi
 fi
 
+# host_suite NAME COMMAND...: a host-side script printing PASS/FAIL lines.
+host_suite() {
+	local name=$1 log="$results/$1.log" line rest
+	shift
+	selected "$name@x" || return 0
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) record host PASS "${line#PASS }" ;;
+		FAIL\ *) rest=${line#FAIL }; record host FAIL "${rest%%: *}" "${rest#*: }" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done <"$log"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+		tail -n 20 "$log" | sed 's/^/    /'
+		record host FAIL "$name@run" "exited with $rc (log: $log)"
+	fi
+}
+
+# Device tree binding and overlay; DKMS builds for each kernel's headers.
+host_suite dt scripts/dt-check.sh
+host_suite dkms scripts/dkms-test.sh $K
+
 for k in $K; do
 	echo "== kernel $k"
 	ko=$(scripts/build-module.sh "$k" C=2 CHECK=sparse 2>"$results/build-$k.err")

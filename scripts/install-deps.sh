@@ -16,6 +16,10 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio
 	# static checks: sparse, and checkpatch.pl from the 6.12 sources
 	sparse perl linux-source-6.12
+	# device tree binding and overlay checks
+	dt-schema device-tree-compiler qemu-system-arm yamllint
+	# DKMS packaging test
+	dkms openssl
 )
 
 missing=()
