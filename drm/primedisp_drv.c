@@ -28,6 +28,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_mode_config.h>
+#include <drm/drm_plane.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
 
@@ -58,8 +59,27 @@ MODULE_PARM_DESC(fbdev, "Enable fbdev emulation on the first output (default tru
 
 static struct platform_device *pd_self_pdev;
 
+/*
+ * ADDFB2 refuses a format/modifier that no plane can scan out.  The GEM
+ * framebuffer helper of 6.12 checks this itself, 6.1's does not: it
+ * accepted, for instance, a YUYV framebuffer that no primedisp plane can
+ * show.  Checking here gives the same answer on both.
+ */
+static struct drm_framebuffer *
+pd_fb_create(struct drm_device *drm, struct drm_file *file,
+	     const struct drm_mode_fb_cmd2 *mode_cmd)
+{
+	if (!drm_any_plane_has_format(drm, mode_cmd->pixel_format,
+				      mode_cmd->modifier[0])) {
+		drm_dbg_kms(drm, "no plane supports format %p4cc, modifier 0x%llx\n",
+			    &mode_cmd->pixel_format, mode_cmd->modifier[0]);
+		return ERR_PTR(-EINVAL);
+	}
+	return drm_gem_fb_create(drm, file, mode_cmd);
+}
+
 static const struct drm_mode_config_funcs pd_mode_config_funcs = {
-	.fb_create = drm_gem_fb_create,
+	.fb_create = pd_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
