@@ -16,6 +16,11 @@
 #error "PD_KVER must be set by primedisp's Kbuild"
 #endif
 
+#include <linux/dma-resv.h>
+#include <linux/mutex.h>
+
+#include <drm/drm_gem_shmem_helper.h>
+
 #if PD_KVER >= 611
 #include <drm/drm_fbdev_shmem.h>
 #else
@@ -61,5 +66,27 @@ static inline void pd_compat_fbdev_setup(struct drm_device *drm,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table, \
 	.gem_prime_mmap = drm_gem_prime_mmap
 #endif
+
+/*
+ * The lock that protects the page array of a shmem GEM object: the
+ * object's own pages_lock until 6.4, its reservation lock since 6.5.
+ */
+static inline void pd_compat_shmem_pages_lock(struct drm_gem_shmem_object *shmem)
+{
+#if PD_KVER >= 605
+	dma_resv_lock(shmem->base.resv, NULL);
+#else
+	mutex_lock(&shmem->pages_lock);
+#endif
+}
+
+static inline void pd_compat_shmem_pages_unlock(struct drm_gem_shmem_object *shmem)
+{
+#if PD_KVER >= 605
+	dma_resv_unlock(shmem->base.resv);
+#else
+	mutex_unlock(&shmem->pages_lock);
+#endif
+}
 
 #endif /* PRIMEDISP_COMPAT_H */

@@ -19,6 +19,7 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 
+#include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -77,6 +78,29 @@ pd_fb_create(struct drm_device *drm, struct drm_file *file,
 	}
 	return drm_gem_fb_create(drm, file, mode_cmd);
 }
+
+/*
+ * The helpers' default commit tail, except that it waits for the flip to
+ * complete (the event our vblank sends) instead of for a vblank count to
+ * change within 100 ms, which under a heavily loaded emulator can expire
+ * and WARN although nothing is wrong.
+ */
+static void pd_atomic_commit_tail(struct drm_atomic_state *old_state)
+{
+	struct drm_device *drm = old_state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(drm, old_state);
+	drm_atomic_helper_commit_planes(drm, old_state, 0);
+	drm_atomic_helper_commit_modeset_enables(drm, old_state);
+	drm_atomic_helper_fake_vblank(old_state);
+	drm_atomic_helper_commit_hw_done(old_state);
+	drm_atomic_helper_wait_for_flip_done(drm, old_state);
+	drm_atomic_helper_cleanup_planes(drm, old_state);
+}
+
+static const struct drm_mode_config_helper_funcs pd_mode_config_helpers = {
+	.atomic_commit_tail = pd_atomic_commit_tail,
+};
 
 static const struct drm_mode_config_funcs pd_mode_config_funcs = {
 	.fb_create = pd_fb_create,
@@ -201,6 +225,7 @@ static int pd_mode_config_init(struct pd_device *pd)
 		return ret;
 
 	drm->mode_config.funcs = &pd_mode_config_funcs;
+	drm->mode_config.helper_private = &pd_mode_config_helpers;
 	drm->mode_config.min_width = PD_MIN_FB_SIZE;
 	drm->mode_config.min_height = PD_MIN_FB_SIZE;
 	drm->mode_config.max_width = PD_MAX_FB_SIZE;

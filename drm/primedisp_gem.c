@@ -11,6 +11,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
@@ -24,6 +25,7 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
 /* Live primedisp GEM objects (created and imported), for leak checks. */
@@ -36,8 +38,55 @@ static void pd_gem_free(struct drm_gem_object *obj)
 }
 
 /*
+ * The CPU page fault handler of mappings of the DRM fd and of the dma-buf.
+ * The shmem helper's own handler takes the page from the distance to the
+ * start of the mapping and so ignores the mapping's offset in the buffer:
+ * mmap() of the dma-buf at a non-zero offset (a window of the buffer) shows
+ * the first pages instead.  Both mmap paths leave the buffer's fake offset
+ * plus the offset asked for in vm_pgoff (the DRM fd only accepts the fake
+ * offset itself), so subtracting the former gives the page.
+ */
+static vm_fault_t pd_gem_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	pgoff_t start = drm_vma_node_start(&obj->vma_node);
+	pgoff_t page = vmf->pgoff - start;
+	vm_fault_t ret;
+
+	pd_compat_shmem_pages_lock(shmem);
+	if (vmf->pgoff < start || page >= obj->size >> PAGE_SHIFT ||
+	    drm_WARN_ON_ONCE(obj->dev, !shmem->pages) || shmem->madv < 0)
+		ret = VM_FAULT_SIGBUS;
+	else
+		ret = vmf_insert_pfn(vma, vmf->address,
+				     page_to_pfn(shmem->pages[page]));
+	pd_compat_shmem_pages_unlock(shmem);
+	return ret;
+}
+
+/* Opening and closing a mapping is left to the shmem helper. */
+static void pd_gem_vm_open(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.open(vma);
+}
+
+static void pd_gem_vm_close(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.close(vma);
+}
+
+static const struct vm_operations_struct pd_gem_vm_ops = {
+	.fault = pd_gem_fault,
+	.open = pd_gem_vm_open,
+	.close = pd_gem_vm_close,
+};
+
+/*
  * The shmem helper's own object functions, except .free, which also counts
- * the object out.
+ * the object out, and .vm_ops, whose fault handler respects the offset of
+ * a mapping.
  */
 static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.free = pd_gem_free,
@@ -48,7 +97,7 @@ static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
-	.vm_ops = &drm_gem_shmem_vm_ops,
+	.vm_ops = &pd_gem_vm_ops,
 };
 
 /**

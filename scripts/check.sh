@@ -46,7 +46,7 @@ selected() {	# does test NAME (BIN@SUB) match T?
 echo "== setup: packages, kernels, tests"
 scripts/install-deps.sh || { echo "check: could not install packages"; exit 1; }
 scripts/fetch-kernels.sh $K >/dev/null || { echo "check: could not provision kernels"; exit 1; }
-if ! make -s -C igt-tests >"$results/igt-build.log" 2>&1; then
+if ! { make -s -C igt-tests && make -s -C userspace; } >"$results/igt-build.log" 2>&1; then
 	cat "$results/igt-build.log"
 	record host FAIL host@build-tests "see $results/igt-build.log"
 fi

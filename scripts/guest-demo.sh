@@ -22,9 +22,8 @@ done
 	echo "primedisp demo on Linux $krel"
 	echo "device: $card"
 	echo
-	echo "== outputs and planes (modetest -M primedisp)"
-	modetest -M primedisp -c | sed -n '1,4p'
-	modetest -M primedisp -p | grep -E '^[0-9]|formats' | head -n 8
+	echo "== the device (primedisp-info)"
+	userspace/build/primedisp-info --device "$card"
 	echo
 	echo "== test pattern"
 	userspace/build/pd-pattern --device "$card" --seconds 1 --png "$out/pattern-$krel.png"
