@@ -49,7 +49,12 @@ static enum hrtimer_restart pd_vblank_timer_fn(struct hrtimer *timer)
 					(overruns - 1) * ktime_to_ns(out->period));
 	spin_unlock_irqrestore(&out->lock, flags);
 
-	drm_crtc_handle_vblank(&out->crtc);
+	/*
+	 * Once vblank interrupts are off the core refuses the vblank, and the
+	 * timer stops here: pd_crtc_disable_vblank() cannot wait for it.
+	 */
+	if (!drm_crtc_handle_vblank(&out->crtc))
+		return HRTIMER_NORESTART;
 	pd_composer_vblank(out);
 
 	return HRTIMER_RESTART;
@@ -77,11 +82,18 @@ static int pd_crtc_enable_vblank(struct drm_crtc *crtc)
 	return 0;
 }
 
+/*
+ * The core calls this with its vblank spinlocks held, and the timer
+ * callback takes the same locks in drm_crtc_handle_vblank(): waiting for a
+ * running callback here (hrtimer_cancel()) would deadlock both CPUs with
+ * interrupts off.  So only a queued timer is cancelled; a running callback
+ * finds vblank off and does not restart the timer.
+ */
 static void pd_crtc_disable_vblank(struct drm_crtc *crtc)
 {
 	struct pd_output *out = crtc_to_pd_output(crtc);
 
-	hrtimer_cancel(&out->vblank_timer);
+	hrtimer_try_to_cancel(&out->vblank_timer);
 }
 
 /*

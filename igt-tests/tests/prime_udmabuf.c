@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prime_udmabuf - primedisp scans out dma-bufs made from plain memory:
+ * udmabuf (a dma-buf around the pages of a sealed memfd) and the system
+ * dma-buf heap (/dev/dma_heap/system).
+ *
+ * Both need kernel options Debian's 6.1 lacks (CONFIG_UDMABUF,
+ * CONFIG_DMABUF_HEAPS_SYSTEM): there the subtests skip.  6.12 has both
+ * built in.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include <drm/primedisp_drm.h>
+
+#include "pdtest.h"
+
+#define UDMABUF_DEV	"/dev/udmabuf"
+#define SYSTEM_HEAP	"/dev/dma_heap/system"
+
+/* The framebuffer: a mode every primedisp output offers, XRGB8888, packed. */
+#define FB_W		640
+#define FB_H		480
+#define FB_PITCH	(FB_W * 4)
+#define FB_SIZE		((size_t)FB_PITCH * FB_H)
+
+/* ---- primedisp ------------------------------------------------------------------- */
+
+struct kms {
+	int fd;
+	uint32_t conn, crtc;
+	int crtc_idx;
+	drmModeModeInfo mode;
+};
+
+/* Open primedisp's card node as master and pick a pipe with a FB_W x FB_H mode. */
+static void kms_open(struct kms *k)
+{
+	drmModeRes *res;
+	bool found = false;
+
+	memset(k, 0, sizeof(*k));
+	k->fd = pd_open_card(NULL);
+	if (!drmIsMaster(k->fd))
+		pd_require(drmSetMaster(k->fd) == 0, "cannot become DRM master of primedisp");
+
+	res = drmModeGetResources(k->fd);
+	pd_assert_f(res, "drmModeGetResources failed");
+	for (int i = 0; i < res->count_connectors && !k->crtc; i++) {
+		drmModeConnector *c = drmModeGetConnector(k->fd, res->connectors[i]);
+		uint32_t possible = 0;
+
+		if (!c)
+			continue;
+		found = false;
+		for (int m = 0; c->connection == DRM_MODE_CONNECTED && m < c->count_modes; m++) {
+			if (c->modes[m].hdisplay == FB_W && c->modes[m].vdisplay == FB_H) {
+				k->mode = c->modes[m];
+				found = true;
+				break;
+			}
+		}
+		for (int e = 0; found && e < c->count_encoders; e++) {
+			drmModeEncoder *enc = drmModeGetEncoder(k->fd, c->encoders[e]);
+
+			if (enc)
+				possible |= enc->possible_crtcs;
+			drmModeFreeEncoder(enc);
+		}
+		for (int j = 0; found && j < res->count_crtcs; j++) {
+			if (possible & (1u << j)) {
+				k->crtc = res->crtcs[j];
+				k->crtc_idx = j;
+				k->conn = c->connector_id;
+				break;
+			}
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	pd_assert_f(k->crtc, "no connected primedisp connector with a CRTC offers %ux%u",
+		    FB_W, FB_H);
+}
+
+static uint32_t crtc_fb(struct kms *k)
+{
+	drmModeCrtc *crtc = drmModeGetCrtc(k->fd, k->crtc);
+	uint32_t fb;
+
+	pd_assert_f(crtc, "drmModeGetCrtc(%u) failed", k->crtc);
+	fb = crtc->buffer_id;
+	drmModeFreeCrtc(crtc);
+	return fb;
+}
+
+/* Set @fb on the CRTC (legacy SETCRTC) and check that GETCRTC shows it. */
+static void kms_show(struct kms *k, uint32_t fb)
+{
+	pd_assert_f(drmModeSetCrtc(k->fd, k->crtc, fb, 0, 0, &k->conn, 1, &k->mode) == 0,
+		    "SETCRTC of fb %u with mode %s failed", fb, k->mode.name);
+	pd_assert_eq(crtc_fb(k), fb);
+	pd_info("fb %u is on CRTC %u (%s)", fb, k->crtc, k->mode.name);
+}
+
+static int __addfb(struct kms *k, uint32_t handle, uint32_t offset, uint32_t *fb)
+{
+	uint32_t handles[4] = { handle }, pitches[4] = { FB_PITCH }, offsets[4] = { offset };
+
+	int ret = drmModeAddFB2(k->fd, FB_W, FB_H, DRM_FORMAT_XRGB8888, handles, pitches,
+				offsets, fb, 0);
+
+	/* libdrm returns -errno: make it ioctl-like. */
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t addfb(struct kms *k, uint32_t handle)
+{
+	uint32_t fb = 0;
+
+	pd_assert_f(__addfb(k, handle, 0, &fb) == 0,
+		    "ADDFB2 %ux%u XR24 pitch %u of handle %u failed", FB_W, FB_H, FB_PITCH,
+		    handle);
+	pd_assert(fb);
+	return fb;
+}
+
+static uint32_t import_dmabuf(int fd, int dmabuf)
+{
+	uint32_t handle = 0;
+
+	pd_assert_f(drmPrimeFDToHandle(fd, dmabuf, &handle) == 0,
+		    "PRIME_FD_TO_HANDLE of dma-buf fd %d failed", dmabuf);
+	pd_assert(handle);
+	return handle;
+}
+
+static int export_handle(int fd, uint32_t handle)
+{
+	int dmabuf = -1;
+
+	pd_assert_f(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR, &dmabuf) == 0,
+		    "PRIME_HANDLE_TO_FD of handle %u failed", handle);
+	return dmabuf;
+}
+
+/* GEM_INFO: the imported object's flags must say so; returns its size. */
+static uint64_t imported_size(int fd, uint32_t handle)
+{
+	struct drm_primedisp_gem_info info = { .handle = handle };
+
+	pd_assert_f(drmIoctl(fd, DRM_IOCTL_PRIMEDISP_GEM_INFO, &info) == 0,
+		    "PRIMEDISP_GEM_INFO of handle %u failed", handle);
+	pd_assert_f(info.flags & PRIMEDISP_GEM_INFO_IMPORTED,
+		    "GEM_INFO flags 0x%x of an imported buffer lack IMPORTED", info.flags);
+	return info.size;
+}
+
+static void dmabuf_sync(int dmabuf, uint64_t flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+	int ret;
+
+	do {
+		ret = ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	pd_assert_f(ret == 0, "DMA_BUF_IOCTL_SYNC 0x%llx failed", (unsigned long long)flags);
+}
+
+static ino_t fd_ino(int fd)
+{
+	struct stat st;
+
+	pd_assert(fstat(fd, &st) == 0);
+	return st.st_ino;
+}
+
+static long objects_now(int fd)
+{
+	char dir[64], path[128];
+	long val = -1;
+	FILE *f;
+
+	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
+		return -1;
+	snprintf(path, sizeof(path), "%s/primedisp_objects", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &val) != 1)
+		val = -1;
+	fclose(f);
+	return val;
+}
+
+/* All dma-bufs in the system ("Total N objects" of debugfs bufinfo), or -1. */
+static long dmabufs_now(void)
+{
+	char line[256];
+	long val = -1;
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Total %ld objects", &val) == 1)
+			break;
+	fclose(f);
+	return val;
+}
+
+struct leaks {
+	long objects, dmabufs;
+};
+
+static struct leaks leaks_start(int fd)
+{
+	struct leaks l = { objects_now(fd), dmabufs_now() };
+
+	return l;
+}
+
+/*
+ * Both counters must come back to where they were (waiting a little:
+ * releases can lag behind close()).  Unreadable counters are not checked.
+ */
+static void leaks_expect(int fd, struct leaks start, const char *when)
+{
+	double end = pd_now() + 3.0;
+	struct leaks now;
+
+	for (;;) {
+		now = leaks_start(fd);
+		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
+		    pd_now() > end)
+			break;
+		pd_msleep(50);
+	}
+	pd_assert_f(now.objects == start.objects,
+		    "primedisp_objects %s: %ld, was %ld at the start", when, now.objects,
+		    start.objects);
+	pd_assert_f(now.dmabufs == start.dmabufs, "dma-bufs in the system %s: %ld, was %ld "
+		    "at the start", when, now.dmabufs, start.dmabufs);
+}
+
+/* ---- pixels ------------------------------------------------------------------------ */
+
+/* A pattern in which every pixel of the frame differs from its neighbours. */
+static uint32_t pattern(uint32_t x, uint32_t y, uint32_t seed)
+{
+	return ((x * 0x9e37u) ^ (y * 0x7f4a7c15u) ^ (seed * 0x01000193u)) & 0x00ffffffu;
+}
+
+static void fill(uint8_t *p, uint32_t seed)
+{
+	for (uint32_t y = 0; y < FB_H; y++)
+		for (uint32_t x = 0; x < FB_W; x++)
+			((uint32_t *)(p + (size_t)y * FB_PITCH))[x] = pattern(x, y, seed);
+}
+
+static void check(const uint8_t *p, uint32_t seed, const char *what)
+{
+	for (uint32_t y = 0; y < FB_H; y++) {
+		for (uint32_t x = 0; x < FB_W; x++) {
+			uint32_t got = ((const uint32_t *)(p + (size_t)y * FB_PITCH))[x];
+
+			pd_assert_f(got == pattern(x, y, seed),
+				    "%s: pixel (%u,%u) is 0x%08x, expected 0x%08x", what, x, y,
+				    got, pattern(x, y, seed));
+		}
+	}
+}
+
+/*
+ * What primedisp holds for @handle: re-exporting it must give back the very
+ * dma-buf it imported (@dmabuf), whose pixels must be those of @seed.
+ */
+static void check_through_primedisp(struct kms *k, uint32_t handle, int dmabuf, uint32_t seed,
+				    const char *what)
+{
+	int reexp = export_handle(k->fd, handle);
+	uint8_t *view;
+
+	pd_assert_f(fd_ino(reexp) == fd_ino(dmabuf),
+		    "re-export of the imported handle is not the imported dma-buf");
+	view = mmap(NULL, FB_SIZE, PROT_READ, MAP_SHARED, reexp, 0);
+	pd_assert_f(view != MAP_FAILED, "mmap of primedisp's re-exported dma-buf failed");
+	dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	check(view, seed, what);
+	dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	munmap(view, FB_SIZE);
+	close(reexp);
+}
+
+/* ---- what the display shows: CRCs of the composed frame ----------------------- */
+
+/*
+ * primedisp's CRTC CRC (debugfs crtc-N/crc, source "auto") is the CRC-32
+ * (IEEE, reflected, as zlib's crc32()) of the composed frame, line by line,
+ * each pixel as a little-endian XRGB8888 word with X = 0.  The expected
+ * value is computed here from the pixels the test reads itself.
+ */
+static uint32_t crc32_bytes(uint32_t crc, const uint8_t *p, size_t n)
+{
+	static uint32_t table[256];
+
+	if (!table[255]) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t v = i;
+
+			for (int b = 0; b < 8; b++)
+				v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
+			table[i] = v;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xff];
+	return crc;
+}
+
+/* Expected CRC of a @w x @h frame of 32-bit @format at @p filling the CRTC. */
+static uint32_t frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
+			  uint32_t format)
+{
+	uint8_t *line = malloc((size_t)w * 4);
+	uint32_t crc = ~0u;
+	bool rgb_order;
+
+	pd_assert(line);
+	switch (format) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+		rgb_order = false;	/* bytes B, G, R, X */
+		break;
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		rgb_order = true;	/* bytes R, G, B, X */
+		break;
+	default:
+		pd_fail("no reference CRC for format %.4s", (const char *)&format);
+	}
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *src = p + (size_t)y * pitch;
+
+		for (uint32_t x = 0; x < w; x++, src += 4) {
+			line[4 * x] = rgb_order ? src[2] : src[0];
+			line[4 * x + 1] = src[1];
+			line[4 * x + 2] = rgb_order ? src[0] : src[2];
+			line[4 * x + 3] = 0;
+		}
+		crc = crc32_bytes(crc, line, (size_t)w * 4);
+	}
+	free(line);
+	return ~crc;
+}
+
+/*
+ * The CRC of what CRTC @crtc_idx shows, from a frame that starts after this
+ * call; false if the device has no CRC interface (debugfs).
+ */
+static bool crtc_crc(int fd, int crtc_idx, uint32_t *crc)
+{
+	drmVBlank vbl = {
+		.request.type = (drmVBlankSeqType)(DRM_VBLANK_RELATIVE |
+						   (crtc_idx << DRM_VBLANK_HIGH_CRTC_SHIFT)),
+	};
+	char dir[64], path[128], line[64];
+	uint32_t frame = 0, target;
+	int ctl, data;
+
+	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
+		return false;
+	snprintf(path, sizeof(path), "%s/crtc-%d/crc/control", dir, crtc_idx);
+	ctl = open(path, O_WRONLY | O_CLOEXEC);
+	if (ctl < 0)
+		return false;
+	pd_assert_f(write(ctl, "auto", 4) == 4, "cannot select CRC source auto");
+	pd_assert_f(drmWaitVBlank(fd, &vbl) == 0, "WAIT_VBLANK on CRTC %d failed", crtc_idx);
+	target = vbl.reply.sequence + 1;
+	snprintf(path, sizeof(path), "%s/crtc-%d/crc/data", dir, crtc_idx);
+	data = open(path, O_RDONLY | O_CLOEXEC);
+	pd_assert_f(data >= 0, "cannot open %s", path);
+	do {
+		struct pollfd pfd = { .fd = data, .events = POLLIN };
+		ssize_t n;
+
+		pd_assert_f(poll(&pfd, 1, 10000) == 1, "no CRC within 10 s");
+		n = read(data, line, sizeof(line) - 1);	/* one entry per read */
+		pd_assert_f(n > 0, "reading %s failed", path);
+		line[n] = '\0';
+		pd_assert_f(sscanf(line, "0x%x 0x%x", &frame, crc) == 2,
+			    "malformed CRC entry \"%s\"", line);
+	} while ((int32_t)(frame - target) < 0);
+	close(data);
+	close(ctl);
+	return true;
+}
+
+/* Assert that the CRTC shows the frame at @p (if primedisp has CRCs). */
+static void assert_shows(struct kms *k, const uint8_t *p, const char *what)
+{
+	uint32_t want = frame_crc(p, FB_W, FB_H, FB_PITCH, DRM_FORMAT_XRGB8888), got;
+
+	if (!crtc_crc(k->fd, k->crtc_idx, &got)) {
+		pd_info("%s: primedisp has no CRC interface here, not checked", what);
+		return;
+	}
+	pd_assert_f(got == want, "%s: the CRTC's CRC is 0x%08x, the pixels give 0x%08x",
+		    what, got, want);
+	pd_info("%s: CRTC CRC 0x%08x matches the pixels", what, got);
+}
+
+/* ---- the exporters ------------------------------------------------------------------- */
+
+static int open_udmabuf(void)
+{
+	int fd = open(UDMABUF_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		/* Maybe a module here. */
+		pd_run_cmd(NULL, "modprobe udmabuf");
+		fd = open(UDMABUF_DEV, O_RDWR | O_CLOEXEC);
+	}
+	pd_require(fd >= 0 || errno != ENOENT,
+		   "udmabuf not available in this kernel (CONFIG_UDMABUF): no %s", UDMABUF_DEV);
+	pd_assert_f(fd >= 0, "cannot open %s", UDMABUF_DEV);
+	return fd;
+}
+
+static void require_heap(void)
+{
+	pd_require(access(SYSTEM_HEAP, F_OK) == 0,
+		   "dma-buf heaps not available in this kernel (CONFIG_DMABUF_HEAPS_SYSTEM): "
+		   "no %s", SYSTEM_HEAP);
+}
+
+/* A dma-buf of @size bytes from the system heap (O_RDWR). */
+static int heap_alloc(size_t size)
+{
+	struct dma_heap_allocation_data data = {
+		.len = size,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	int heap = open(SYSTEM_HEAP, O_RDONLY | O_CLOEXEC);
+
+	pd_assert_f(heap >= 0, "cannot open %s", SYSTEM_HEAP);
+	pd_assert_f(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &data) == 0,
+		    "DMA_HEAP_IOCTL_ALLOC of %zu bytes from the system heap failed", size);
+	close(heap);
+	return data.fd;
+}
+
+/* ---- subtests -------------------------------------------------------------------------- */
+
+static void test_import_udmabuf(void)
+{
+	struct udmabuf_create create = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = FB_SIZE };
+	uint32_t handle, fb;
+	uint8_t *mem;
+	int dev, memfd, dmabuf;
+	struct kms k;
+	struct leaks leaks0;
+
+	dev = open_udmabuf();
+	kms_open(&k);
+	leaks0 = leaks_start(k.fd);
+
+	/* Plain memory: a memfd that may not shrink, as udmabuf requires. */
+	memfd = memfd_create("primedisp-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	pd_assert(memfd >= 0);
+	pd_assert(ftruncate(memfd, FB_SIZE) == 0);
+	pd_assert(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0);
+	mem = mmap(NULL, FB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	pd_assert(mem != MAP_FAILED);
+	fill(mem, 1);
+
+	create.memfd = memfd;
+	dmabuf = ioctl(dev, UDMABUF_CREATE, &create);
+	pd_assert_f(dmabuf >= 0, "UDMABUF_CREATE of a %zu-byte memfd failed", FB_SIZE);
+
+	handle = import_dmabuf(k.fd, dmabuf);
+	pd_assert_eq(imported_size(k.fd, handle), FB_SIZE);
+	fb = addfb(&k, handle);
+	kms_show(&k, fb);
+	check_through_primedisp(&k, handle, dmabuf, 1, "udmabuf seen through primedisp");
+	assert_shows(&k, mem, "udmabuf on screen");
+
+	/* The memfd's pages are what is on screen: no copy was made. */
+	fill(mem, 2);
+	check_through_primedisp(&k, handle, dmabuf, 2,
+				"memfd rewritten while on screen, seen through primedisp");
+	assert_shows(&k, mem, "memfd rewritten while on screen");
+	pd_assert_eq(crtc_fb(&k), fb);
+
+	pd_assert(drmModeRmFB(k.fd, fb) == 0);
+	pd_assert(drmCloseBufferHandle(k.fd, handle) == 0);
+	close(dmabuf);
+	munmap(mem, FB_SIZE);
+	close(memfd);
+	close(dev);
+	leaks_expect(k.fd, leaks0, "after everything was closed");
+	close(k.fd);
+}
+
+static void test_import_dma_heap(void)
+{
+	uint32_t handle, fb;
+	uint8_t *mem;
+	struct kms k;
+	int dmabuf;
+	struct leaks leaks0;
+
+	require_heap();
+	kms_open(&k);
+	leaks0 = leaks_start(k.fd);
+	dmabuf = heap_alloc(FB_SIZE);
+
+	mem = mmap(NULL, FB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+	pd_assert_f(mem != MAP_FAILED, "mmap of the heap's dma-buf failed");
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	fill(mem, 3);
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+
+	handle = import_dmabuf(k.fd, dmabuf);
+	pd_assert_eq(imported_size(k.fd, handle), FB_SIZE);
+	fb = addfb(&k, handle);
+	kms_show(&k, fb);
+	check_through_primedisp(&k, handle, dmabuf, 3, "heap buffer seen through primedisp");
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	assert_shows(&k, mem, "heap buffer on screen");
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+
+	/* Written again through the heap's own mapping while on screen. */
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	fill(mem, 4);
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	check_through_primedisp(&k, handle, dmabuf, 4,
+				"heap buffer rewritten while on screen, seen through primedisp");
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	assert_shows(&k, mem, "heap buffer rewritten while on screen");
+	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_assert_eq(crtc_fb(&k), fb);
+
+	pd_assert(drmModeRmFB(k.fd, fb) == 0);
+	pd_assert(drmCloseBufferHandle(k.fd, handle) == 0);
+	munmap(mem, FB_SIZE);
+	close(dmabuf);
+	leaks_expect(k.fd, leaks0, "after everything was closed");
+	close(k.fd);
+}
+
+static void test_heap_too_small(void)
+{
+	const size_t page = sysconf(_SC_PAGESIZE);
+	uint32_t small, exact, fb = 0;
+	int small_buf, exact_buf;
+	struct kms k;
+	struct leaks leaks0;
+
+	require_heap();
+	kms_open(&k);
+	leaks0 = leaks_start(k.fd);
+	small_buf = heap_alloc(FB_SIZE - page);
+
+	/* Importing works; the framebuffer does not fit. */
+	small = import_dmabuf(k.fd, small_buf);
+	pd_assert_eq(imported_size(k.fd, small), FB_SIZE - page);
+	pd_assert_errno(__addfb(&k, small, 0, &fb), EINVAL);
+
+	/* The same framebuffer on a heap buffer of the right size is fine... */
+	exact_buf = heap_alloc(FB_SIZE);
+	exact = import_dmabuf(k.fd, exact_buf);
+	fb = addfb(&k, exact);
+	kms_show(&k, fb);
+	pd_assert(drmModeRmFB(k.fd, fb) == 0);
+	fb = 0;
+	/* ...unless an offset pushes its end past the buffer's. */
+	pd_assert_errno(__addfb(&k, exact, page, &fb), EINVAL);
+
+	pd_assert(drmCloseBufferHandle(k.fd, small) == 0);
+	pd_assert(drmCloseBufferHandle(k.fd, exact) == 0);
+	close(small_buf);
+	close(exact_buf);
+	leaks_expect(k.fd, leaks0, "after everything was closed");
+	close(k.fd);
+}
+
+static const struct pd_subtest subtests[] = {
+	{ "import-udmabuf", test_import_udmabuf,
+	  "a udmabuf of a sealed memfd imported, scanned out; memfd pixels shown" },
+	{ "import-dma-heap", test_import_dma_heap,
+	  "a system-heap dma-buf imported, scanned out; heap pixels shown" },
+	{ "heap-too-small", test_heap_too_small,
+	  "ADDFB2 of a heap buffer smaller than the framebuffer fails with EINVAL" },
+	{ }
+};
+
+PD_MAIN(subtests, "primedisp and dma-bufs of plain memory: udmabuf and the system heap.")
