@@ -40,10 +40,17 @@ static enum hrtimer_restart pd_vblank_timer_fn(struct hrtimer *timer)
 	ktime_t expires;
 	u64 overruns;
 
+	spin_lock_irqsave(&out->lock, flags);
+	/*
+	 * Vblank was turned off and on again while this callback was on its
+	 * way: enable re-armed the timer, which must not be moved here.
+	 */
+	if (hrtimer_is_queued(timer)) {
+		spin_unlock_irqrestore(&out->lock, flags);
+		return HRTIMER_NORESTART;
+	}
 	expires = hrtimer_get_expires(timer);
 	overruns = hrtimer_forward_now(timer, out->period);
-
-	spin_lock_irqsave(&out->lock, flags);
 	/* The most recent frame start, counting the skipped ones. */
 	out->last_vblank = ktime_add_ns(expires,
 					(overruns - 1) * ktime_to_ns(out->period));
@@ -71,14 +78,14 @@ static int pd_crtc_enable_vblank(struct drm_crtc *crtc)
 	if (!vblank->framedur_ns)
 		return -EINVAL;
 
+	/* Under the lock, so that a late callback sees the timer re-armed. */
+	spin_lock_irqsave(&out->lock, flags);
 	out->period = ns_to_ktime(vblank->framedur_ns);
 	now = ktime_get();
-	spin_lock_irqsave(&out->lock, flags);
 	out->last_vblank = now;
-	spin_unlock_irqrestore(&out->lock, flags);
-
 	hrtimer_start(&out->vblank_timer, ktime_add(now, out->period),
 		      HRTIMER_MODE_ABS);
+	spin_unlock_irqrestore(&out->lock, flags);
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #include <xf86drmMode.h>
 #include <drm_fourcc.h>
 
+#include "pd_crc.h"
+#include "pd_kms.h"
 #include "pdtest.h"
 
 struct output {
@@ -36,25 +38,6 @@ struct crc_reader {
 	int ctl, data;
 };
 
-/* Standard CRC-32 (IEEE 802.3, reflected), as the kernel's crc32_le. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-
-	if (!table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	}
-	while (n--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc;
-}
-
 /* Reference CRC of a solid @rgb frame of the mode's size. */
 static uint32_t reference_crc_solid(const drmModeModeInfo *m, uint32_t rgb)
 {
@@ -70,35 +53,21 @@ static uint32_t reference_crc_solid(const drmModeModeInfo *m, uint32_t rgb)
 		line[4 * x + 3] = 0;
 	}
 	for (int y = 0; y < m->vdisplay; y++)
-		crc = crc32_update(crc, line, w * 4);
+		crc = pd_crc32(crc, line, w * 4);
 	free(line);
 	return ~crc;
 }
 
 static void setup_output(struct output *o)
 {
-	drmModeResPtr res;
+	struct pd_kms_output k;
 
 	o->fd = pd_open_card(NULL);
-	res = drmModeGetResources(o->fd);
-	pd_assert(res);
-	o->conn = 0;
-	for (int i = 0; i < res->count_connectors && !o->conn; i++) {
-		drmModeConnectorPtr c = drmModeGetConnector(o->fd, res->connectors[i]);
-
-		if (c && c->connection == DRM_MODE_CONNECTED && c->count_modes) {
-			o->conn = c->connector_id;
-			o->mode = c->modes[0];
-			for (int m = 0; m < c->count_modes; m++)
-				if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
-					o->mode = c->modes[m];
-		}
-		drmModeFreeConnector(c);
-	}
-	pd_assert_f(o->conn, "no connected connector");
-	o->crtc = res->crtcs[0];
-	o->crtc_index = 0;
-	drmModeFreeResources(res);
+	pd_kms_find_output(o->fd, &k);
+	o->conn = k.conn;
+	o->crtc = k.crtc;
+	o->crtc_index = k.crtc_index;
+	o->mode = k.mode;
 }
 
 /* A full-screen framebuffer of @format filled with the colour @rgb. */

@@ -19,6 +19,7 @@
 #include <xf86drmMode.h>
 #include <drm_fourcc.h>
 
+#include "pd_kms.h"
 #include "pdtest.h"
 
 #define TS_TOLERANCE_US	5
@@ -32,27 +33,13 @@ struct output {
 
 static void setup(struct output *o)
 {
-	drmModeResPtr res;
+	struct pd_kms_output k;
 
 	o->fd = pd_open_card(NULL);
-	res = drmModeGetResources(o->fd);
-	pd_assert(res);
-	o->conn = 0;
-	for (int i = 0; i < res->count_connectors && !o->conn; i++) {
-		drmModeConnectorPtr c = drmModeGetConnector(o->fd, res->connectors[i]);
-
-		if (c && c->connection == DRM_MODE_CONNECTED && c->count_modes) {
-			o->conn = c->connector_id;
-			o->mode = c->modes[0];
-			for (int m = 0; m < c->count_modes; m++)
-				if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
-					o->mode = c->modes[m];
-		}
-		drmModeFreeConnector(c);
-	}
-	pd_assert(o->conn);
-	o->crtc = res->crtcs[0];
-	drmModeFreeResources(res);
+	pd_kms_find_output(o->fd, &k);
+	o->conn = k.conn;
+	o->crtc = k.crtc;
+	o->mode = k.mode;
 	/* The frame period as the kernel computes it: htotal*vtotal/clock. */
 	o->period_us = (double)o->mode.htotal * o->mode.vtotal * 1000.0 / o->mode.clock;
 

@@ -22,6 +22,7 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "pd_kms.h"
 #include "pdtest.h"
 
 #define PD_DRV_SYSFS	"/sys/bus/platform/drivers/primedisp"
@@ -178,26 +179,13 @@ static void test_unbind_while_exported(void)
 static bool first_output(int fd, uint32_t *conn_id, uint32_t *crtc_id,
 			 drmModeModeInfo *mode)
 {
-	drmModeResPtr res = drmModeGetResources(fd);
-	bool found = false;
+	struct pd_kms_output k;
 
-	pd_assert(res);
-	for (int i = 0; i < res->count_connectors && !found; i++) {
-		drmModeConnectorPtr c = drmModeGetConnector(fd, res->connectors[i]);
-
-		if (c && c->connection == DRM_MODE_CONNECTED && c->count_modes) {
-			*conn_id = c->connector_id;
-			*crtc_id = res->crtcs[0];
-			*mode = c->modes[0];
-			for (int m = 0; m < c->count_modes; m++)
-				if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
-					*mode = c->modes[m];
-			found = true;
-		}
-		drmModeFreeConnector(c);
-	}
-	drmModeFreeResources(res);
-	return found;
+	pd_kms_find_output(fd, &k);
+	*conn_id = k.conn;
+	*crtc_id = k.crtc;
+	*mode = k.mode;
+	return true;
 }
 
 /*

@@ -27,6 +27,7 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "pd_crc.h"
 #include "pdtest.h"
 
 #define UDMABUF_DEV	"/dev/udmabuf"
@@ -309,116 +310,13 @@ static void check_through_primedisp(struct kms *k, uint32_t handle, int dmabuf, 
 	close(reexp);
 }
 
-/* ---- what the display shows: CRCs of the composed frame ----------------------- */
-
-/*
- * primedisp's CRTC CRC (debugfs crtc-N/crc, source "auto") is the CRC-32
- * (IEEE, reflected, as zlib's crc32()) of the composed frame, line by line,
- * each pixel as a little-endian XRGB8888 word with X = 0.  The expected
- * value is computed here from the pixels the test reads itself.
- */
-static uint32_t crc32_bytes(uint32_t crc, const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-
-	if (!table[255]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int b = 0; b < 8; b++)
-				v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
-			table[i] = v;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xff];
-	return crc;
-}
-
-/* Expected CRC of a @w x @h frame of 32-bit @format at @p filling the CRTC. */
-static uint32_t frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
-			  uint32_t format)
-{
-	uint8_t *line = malloc((size_t)w * 4);
-	uint32_t crc = ~0u;
-	bool rgb_order;
-
-	pd_assert(line);
-	switch (format) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:
-		rgb_order = false;	/* bytes B, G, R, X */
-		break;
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:
-		rgb_order = true;	/* bytes R, G, B, X */
-		break;
-	default:
-		pd_fail("no reference CRC for format %.4s", (const char *)&format);
-	}
-	for (uint32_t y = 0; y < h; y++) {
-		const uint8_t *src = p + (size_t)y * pitch;
-
-		for (uint32_t x = 0; x < w; x++, src += 4) {
-			line[4 * x] = rgb_order ? src[2] : src[0];
-			line[4 * x + 1] = src[1];
-			line[4 * x + 2] = rgb_order ? src[0] : src[2];
-			line[4 * x + 3] = 0;
-		}
-		crc = crc32_bytes(crc, line, (size_t)w * 4);
-	}
-	free(line);
-	return ~crc;
-}
-
-/*
- * The CRC of what CRTC @crtc_idx shows, from a frame that starts after this
- * call; false if the device has no CRC interface (debugfs).
- */
-static bool crtc_crc(int fd, int crtc_idx, uint32_t *crc)
-{
-	drmVBlank vbl = {
-		.request.type = (drmVBlankSeqType)(DRM_VBLANK_RELATIVE |
-						   (crtc_idx << DRM_VBLANK_HIGH_CRTC_SHIFT)),
-	};
-	char dir[64], path[128], line[64];
-	uint32_t frame = 0, target;
-	int ctl, data;
-
-	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
-		return false;
-	snprintf(path, sizeof(path), "%s/crtc-%d/crc/control", dir, crtc_idx);
-	ctl = open(path, O_WRONLY | O_CLOEXEC);
-	if (ctl < 0)
-		return false;
-	pd_assert_f(write(ctl, "auto", 4) == 4, "cannot select CRC source auto");
-	pd_assert_f(drmWaitVBlank(fd, &vbl) == 0, "WAIT_VBLANK on CRTC %d failed", crtc_idx);
-	target = vbl.reply.sequence + 1;
-	snprintf(path, sizeof(path), "%s/crtc-%d/crc/data", dir, crtc_idx);
-	data = open(path, O_RDONLY | O_CLOEXEC);
-	pd_assert_f(data >= 0, "cannot open %s", path);
-	do {
-		struct pollfd pfd = { .fd = data, .events = POLLIN };
-		ssize_t n;
-
-		pd_assert_f(poll(&pfd, 1, 10000) == 1, "no CRC within 10 s");
-		n = read(data, line, sizeof(line) - 1);	/* one entry per read */
-		pd_assert_f(n > 0, "reading %s failed", path);
-		line[n] = '\0';
-		pd_assert_f(sscanf(line, "0x%x 0x%x", &frame, crc) == 2,
-			    "malformed CRC entry \"%s\"", line);
-	} while ((int32_t)(frame - target) < 0);
-	close(data);
-	close(ctl);
-	return true;
-}
 
 /* Assert that the CRTC shows the frame at @p (if primedisp has CRCs). */
 static void assert_shows(struct kms *k, const uint8_t *p, const char *what)
 {
-	uint32_t want = frame_crc(p, FB_W, FB_H, FB_PITCH, DRM_FORMAT_XRGB8888), got;
+	uint32_t want = pd_frame_crc(p, FB_W, FB_H, FB_PITCH, DRM_FORMAT_XRGB8888), got;
 
-	if (!crtc_crc(k->fd, k->crtc_idx, &got)) {
+	if (!pd_crtc_crc(k->fd, k->crtc_idx, &got)) {
 		pd_info("%s: primedisp has no CRC interface here, not checked", what);
 		return;
 	}
