@@ -37,6 +37,7 @@
 #include <drm/primedisp_drm.h>
 
 #include "pd_crc.h"
+#include "pd_prime.h"
 #include "pdtest.h"
 #include "pd_v4l2.h"
 
@@ -385,67 +386,13 @@ static void *dmabuf_mmap(int dmabuf, size_t size)
 	return ptr;
 }
 
-static void dmabuf_sync(int dmabuf, uint64_t flags)
-{
-	struct dma_buf_sync sync = { .flags = flags };
-	int ret;
-
-	do {
-		ret = ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	pd_assert_f(ret == 0, "DMA_BUF_IOCTL_SYNC 0x%llx failed", (unsigned long long)flags);
-}
-
-static ino_t fd_ino(int fd)
-{
-	struct stat st;
-
-	pd_assert(fstat(fd, &st) == 0);
-	return st.st_ino;
-}
-
-/* primedisp's live GEM objects (debugfs), -1 if unreadable. */
-static long objects_now(int fd)
-{
-	char dir[64], path[128];
-	long val = -1;
-	FILE *f;
-
-	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
-		return -1;
-	snprintf(path, sizeof(path), "%s/primedisp_objects", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &val) != 1)
-		val = -1;
-	fclose(f);
-	return val;
-}
-
-/* All dma-bufs in the system ("Total N objects" of debugfs bufinfo), or -1. */
-static long dmabufs_now(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Total %ld objects", &val) == 1)
-			break;
-	fclose(f);
-	return val;
-}
-
 struct leaks {
 	long objects, dmabufs;
 };
 
-static struct leaks leaks_start(int fd)
+static struct leaks leaks_start(void)
 {
-	struct leaks l = { objects_now(fd), dmabufs_now() };
+	struct leaks l = { pd_gem_objects(), pd_dmabuf_count() };
 
 	return l;
 }
@@ -454,13 +401,13 @@ static struct leaks leaks_start(int fd)
  * Both counters must come back to where they were (waiting a little:
  * releases can lag behind close()).  Unreadable counters are not checked.
  */
-static void leaks_expect(int fd, struct leaks start, const char *when)
+static void leaks_expect(struct leaks start, const char *when)
 {
 	double end = pd_now() + 3.0;
 	struct leaks now;
 
 	for (;;) {
-		now = leaks_start(fd);
+		now = leaks_start();
 		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
 		    pd_now() > end)
 			break;
@@ -681,7 +628,7 @@ static void camera_to_display(int allocator)
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	cam_open(&c, allocator);
 	cam_pick_rgb32(&c, &k);
 	pitch = c.pix.bytesperline;
@@ -711,24 +658,24 @@ static void camera_to_display(int allocator)
 	 * the camera's own dma-buf; its pixels are the camera's.
 	 */
 	reexp = export_handle(k.fd, handle);
-	pd_assert_f(fd_ino(reexp) == fd_ino(dmabuf),
+	pd_assert_f(pd_fd_ino(reexp) == pd_fd_ino(dmabuf),
 		    "re-export of the imported handle is not the camera's dma-buf");
 	view_len = dmabuf_size(reexp);
 	pd_assert_f(view_len >= c.pix.sizeimage, "dma-buf is %zu bytes < sizeimage %u",
 		    view_len, c.pix.sizeimage);
 	view = dmabuf_mmap(reexp, view_len);
-	dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	for (uint32_t y = 0; y < CAM_H; y++)
 		pd_assert_f(!memcmp(view + (size_t)y * pitch, c.map[held] + (size_t)y * pitch,
 				    CAM_W * 4),
 			    "line %u differs between the camera's mmap and primedisp's dma-buf", y);
-	dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 
 	/* One memory, not a copy: a write through primedisp's side shows in the camera's. */
-	dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
 	for (uint32_t x = 0; x < CAM_W; x++)
 		((uint32_t *)view)[x] = 0x00010203u * x;
-	dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
 	for (uint32_t x = 0; x < CAM_W; x++)
 		pd_assert_f(((uint32_t *)c.map[held])[x] == 0x00010203u * x,
 			    "pixel %u written through primedisp's dma-buf reads 0x%08x in the "
@@ -765,7 +712,7 @@ static void camera_to_display(int allocator)
 	pd_assert_f(__pd_v4l2_reqbufs(c.fd, V4L2_MEMORY_MMAP, 0) == 0,
 		    "VIDIOC_REQBUFS 0 after primedisp released the buffer failed");
 	cam_close_unload(&c);
-	leaks_expect(k.fd, leaks0, "after the import was closed");
+	leaks_expect(leaks0, "after the import was closed");
 	klog_check("during the test");
 	close(k.fd);
 }
@@ -882,7 +829,7 @@ static void display_to_camera(int allocator)
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	cam_open(&c, allocator);
 	cam_pick_rgb32(&c, &k);
 	for (int i = 0; i < CAM_BUFS; i++)
@@ -972,7 +919,7 @@ static void display_to_camera(int allocator)
 	for (int i = 0; i < CAM_BUFS; i++)
 		pdbuf_free(&k, &bufs[i]);
 	cam_close_unload(&c);
-	leaks_expect(k.fd, leaks0, "after the buffers were freed");
+	leaks_expect(leaks0, "after the buffers were freed");
 	klog_check("during the test");
 	close(k.fd);
 	if (!nusable)
@@ -1132,7 +1079,7 @@ static void test_yuv_formats(void)
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	cam_open(&c, PD_VIVID_VMALLOC);
 	for (size_t i = 0; i < sizeof(yuv_map) / sizeof(yuv_map[0]); i++) {
 		if (!pd_v4l2_has_format(c.fd, yuv_map[i].v4l2)) {
@@ -1144,7 +1091,7 @@ static void test_yuv_formats(void)
 	}
 	pd_require(tested, "vivid offers none of YUYV, UYVY, NV12");
 	cam_close_unload(&c);
-	leaks_expect(k.fd, leaks0, "after the YUV buffers were freed");
+	leaks_expect(leaks0, "after the YUV buffers were freed");
 	klog_check("during the test");
 	close(k.fd);
 }
@@ -1161,9 +1108,9 @@ static void check_on_screen(struct kms *k, uint32_t handle, uint32_t fb, const u
 
 	pd_assert_f(size >= len, "dma-buf of %zu bytes < frame of %zu", size, len);
 	view = dmabuf_mmap(reexp, size);
-	dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	pd_assert_f(!memcmp(view, snap, len), "the frame on screen changed %s", when);
-	dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	munmap(view, size);
 	close(reexp);
 	pd_assert_f(crtc_fb(k) == fb, "fb %u is no longer on the CRTC %s (GETCRTC: %u)", fb,
@@ -1183,7 +1130,7 @@ static void test_camera_unload_while_scanout(void)
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	pd_require(leaks0.objects >= 0 && leaks0.dmabufs >= 0,
 		   "primedisp_objects or dma_buf/bufinfo not readable (debugfs not mounted?)");
 	cam_open(&c, PD_VIVID_VMALLOC);
@@ -1232,7 +1179,7 @@ static void test_camera_unload_while_scanout(void)
 	if (pd_kmod_loaded("vivid"))
 		cam_close_unload(&c);
 	pd_assert_f(!pd_kmod_loaded("vivid"), "vivid is still loaded");
-	leaks_expect(k.fd, leaks0, "after the fb and handle were released");
+	leaks_expect(leaks0, "after the fb and handle were released");
 	klog_check("during the test");
 	free(snap);
 	close(k.fd);

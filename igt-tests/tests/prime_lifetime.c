@@ -23,6 +23,7 @@
 #include <drm/primedisp_drm.h>
 
 #include "pd_kms.h"
+#include "pd_prime.h"
 #include "pdtest.h"
 
 #define PD_DRV_SYSFS	"/sys/bus/platform/drivers/primedisp"
@@ -264,36 +265,6 @@ static void test_unbind_then_unload(void)
 	close(fd2);
 }
 
-static int objects_count(int fd)
-{
-	char dir[256], path[300];
-	FILE *f;
-	int n = -1;
-
-	pd_assert(pd_debugfs_dir(fd, dir, sizeof(dir)));
-	snprintf(path, sizeof(path), "%s/primedisp_objects", dir);
-	f = fopen(path, "r");
-	pd_require(f, "no %s (debugfs not mounted?)", path);
-	pd_assert(fscanf(f, "%d", &n) == 1);
-	fclose(f);
-	return n;
-}
-
-static int bufinfo_count(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
-	char line[512];
-	int total = -1;
-
-	pd_require(f, "no /sys/kernel/debug/dma_buf/bufinfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Total %d objects", &total) == 1)
-			break;
-	fclose(f);
-	pd_assert(total >= 0);
-	return total;
-}
-
 /*
  * 10 000 cycles of: export a primedisp buffer, import it into a second
  * DRM fd of primedisp (a different file: a new handle and an attachment-free
@@ -303,11 +274,14 @@ static int bufinfo_count(void)
 static void test_cycles(void)
 {
 	int fd = pd_open_card(NULL), fd2 = pd_open_render(NULL);
-	int objs0, bufs0, i;
+	long objs0, bufs0;
+	int i;
 	double t0 = pd_now();
 
-	objs0 = objects_count(fd);
-	bufs0 = bufinfo_count();
+	objs0 = pd_gem_objects();
+	bufs0 = pd_dmabuf_count();
+	pd_require(objs0 >= 0 && bufs0 >= 0,
+		   "no primedisp_objects or dma_buf/bufinfo in debugfs");
 	for (i = 0; i < 10000; i++) {
 		uint32_t handle = gem_create(fd, 4096), h2 = 0;
 		int dmabuf = export(fd, handle);
@@ -320,8 +294,8 @@ static void test_cycles(void)
 		if (i % 2500 == 2499)
 			pd_info("%d cycles, %.1f s", i + 1, pd_now() - t0);
 	}
-	pd_assert_eq(objects_count(fd), objs0);
-	pd_assert_eq(bufinfo_count(), bufs0);
+	pd_assert_eq(pd_gem_objects(), objs0);
+	pd_assert_eq(pd_dmabuf_count(), bufs0);
 	close(fd2);
 	close(fd);
 }

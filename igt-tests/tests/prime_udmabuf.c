@@ -28,6 +28,7 @@
 #include <drm/primedisp_drm.h>
 
 #include "pd_crc.h"
+#include "pd_prime.h"
 #include "pdtest.h"
 
 #define UDMABUF_DEV	"/dev/udmabuf"
@@ -174,66 +175,13 @@ static uint64_t imported_size(int fd, uint32_t handle)
 	return info.size;
 }
 
-static void dmabuf_sync(int dmabuf, uint64_t flags)
-{
-	struct dma_buf_sync sync = { .flags = flags };
-	int ret;
-
-	do {
-		ret = ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	pd_assert_f(ret == 0, "DMA_BUF_IOCTL_SYNC 0x%llx failed", (unsigned long long)flags);
-}
-
-static ino_t fd_ino(int fd)
-{
-	struct stat st;
-
-	pd_assert(fstat(fd, &st) == 0);
-	return st.st_ino;
-}
-
-static long objects_now(int fd)
-{
-	char dir[64], path[128];
-	long val = -1;
-	FILE *f;
-
-	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
-		return -1;
-	snprintf(path, sizeof(path), "%s/primedisp_objects", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &val) != 1)
-		val = -1;
-	fclose(f);
-	return val;
-}
-
-/* All dma-bufs in the system ("Total N objects" of debugfs bufinfo), or -1. */
-static long dmabufs_now(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Total %ld objects", &val) == 1)
-			break;
-	fclose(f);
-	return val;
-}
-
 struct leaks {
 	long objects, dmabufs;
 };
 
-static struct leaks leaks_start(int fd)
+static struct leaks leaks_start(void)
 {
-	struct leaks l = { objects_now(fd), dmabufs_now() };
+	struct leaks l = { pd_gem_objects(), pd_dmabuf_count() };
 
 	return l;
 }
@@ -242,13 +190,13 @@ static struct leaks leaks_start(int fd)
  * Both counters must come back to where they were (waiting a little:
  * releases can lag behind close()).  Unreadable counters are not checked.
  */
-static void leaks_expect(int fd, struct leaks start, const char *when)
+static void leaks_expect(struct leaks start, const char *when)
 {
 	double end = pd_now() + 3.0;
 	struct leaks now;
 
 	for (;;) {
-		now = leaks_start(fd);
+		now = leaks_start();
 		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
 		    pd_now() > end)
 			break;
@@ -299,13 +247,13 @@ static void check_through_primedisp(struct kms *k, uint32_t handle, int dmabuf, 
 	int reexp = export_handle(k->fd, handle);
 	uint8_t *view;
 
-	pd_assert_f(fd_ino(reexp) == fd_ino(dmabuf),
+	pd_assert_f(pd_fd_ino(reexp) == pd_fd_ino(dmabuf),
 		    "re-export of the imported handle is not the imported dma-buf");
 	view = mmap(NULL, FB_SIZE, PROT_READ, MAP_SHARED, reexp, 0);
 	pd_assert_f(view != MAP_FAILED, "mmap of primedisp's re-exported dma-buf failed");
-	dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	check(view, seed, what);
-	dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(reexp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	munmap(view, FB_SIZE);
 	close(reexp);
 }
@@ -378,7 +326,7 @@ static void test_import_udmabuf(void)
 
 	dev = open_udmabuf();
 	kms_open(&k);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 
 	/* Plain memory: a memfd that may not shrink, as udmabuf requires. */
 	memfd = memfd_create("primedisp-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
@@ -413,7 +361,7 @@ static void test_import_udmabuf(void)
 	munmap(mem, FB_SIZE);
 	close(memfd);
 	close(dev);
-	leaks_expect(k.fd, leaks0, "after everything was closed");
+	leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
@@ -427,40 +375,40 @@ static void test_import_dma_heap(void)
 
 	require_heap();
 	kms_open(&k);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	dmabuf = heap_alloc(FB_SIZE);
 
 	mem = mmap(NULL, FB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
 	pd_assert_f(mem != MAP_FAILED, "mmap of the heap's dma-buf failed");
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
 	fill(mem, 3);
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
 
 	handle = import_dmabuf(k.fd, dmabuf);
 	pd_assert_eq(imported_size(k.fd, handle), FB_SIZE);
 	fb = addfb(&k, handle);
 	kms_show(&k, fb);
 	check_through_primedisp(&k, handle, dmabuf, 3, "heap buffer seen through primedisp");
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	assert_shows(&k, mem, "heap buffer on screen");
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 
 	/* Written again through the heap's own mapping while on screen. */
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
 	fill(mem, 4);
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
 	check_through_primedisp(&k, handle, dmabuf, 4,
 				"heap buffer rewritten while on screen, seen through primedisp");
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	assert_shows(&k, mem, "heap buffer rewritten while on screen");
-	dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	pd_dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	pd_assert_eq(crtc_fb(&k), fb);
 
 	pd_assert(drmModeRmFB(k.fd, fb) == 0);
 	pd_assert(drmCloseBufferHandle(k.fd, handle) == 0);
 	munmap(mem, FB_SIZE);
 	close(dmabuf);
-	leaks_expect(k.fd, leaks0, "after everything was closed");
+	leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
@@ -474,7 +422,7 @@ static void test_heap_too_small(void)
 
 	require_heap();
 	kms_open(&k);
-	leaks0 = leaks_start(k.fd);
+	leaks0 = leaks_start();
 	small_buf = heap_alloc(FB_SIZE - page);
 
 	/* Importing works; the framebuffer does not fit. */
@@ -496,7 +444,7 @@ static void test_heap_too_small(void)
 	pd_assert(drmCloseBufferHandle(k.fd, exact) == 0);
 	close(small_buf);
 	close(exact_buf);
-	leaks_expect(k.fd, leaks0, "after everything was closed");
+	leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
