@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * primedisp_composer.c - compose what an output shows, for CRCs.
+ * primedisp_composer.c - compose what an output shows, for CRCs and
+ * writeback.
  *
  * primedisp scans buffers out without touching their pixels.  Only when a
- * consumer needs the composed frame (today: a CRC reader through DRM's
- * debugfs CRC interface) does this composer read the planes' buffers, on a
- * worker, line by line into an XRGB8888 line buffer, and checksum the
- * result.
+ * consumer needs the composed frame (a CRC reader through DRM's debugfs CRC
+ * interface, or a writeback job) does this composer read the planes'
+ * buffers, on a worker, row by row: each visible plane's pixels for the row
+ * are fetched (nearest-neighbour scaling, rotation and reflection applied),
+ * converted to 16 bits per channel (primedisp_formats.c) and blended in
+ * zpos order over a black background with the plane's alpha and blend mode.
+ * The composed row then feeds the CRC and the writeback buffer.
  *
- * CRC values are CRC-32 over the composed frame, line by line, with the X
- * byte of every pixel zeroed, so they depend on the visible colours only.
+ * CRC values are CRC-32 over the composed frame, row by row, as XRGB8888
+ * with the X byte of every pixel zeroed, so they depend on the visible
+ * colours only.
  * The frame number of each CRC is the vblank count of the frame it
  * describes; if the worker falls behind, the missed frames get the same
  * value, so userspace sees every frame number.
@@ -24,6 +29,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_atomic.h>
+#include <drm/drm_blend.h>
 #include <drm/drm_debugfs_crc.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_fourcc.h>
@@ -32,206 +38,472 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_modeset_lock.h>
 #include <drm/drm_print.h>
+#include <drm/drm_rect.h>
 #include <drm/drm_vblank.h>
+#include <drm/drm_writeback.h>
 
 #include "primedisp_drv.h"
 
 static const char *const pd_crc_sources[] = { "auto" };
 
-/*
- * Read @n pixels of @format from @src into XRGB8888 (X zeroed) at @dst.
- * Pixels are read byte by byte: pitches need not be aligned, and the
- * little-endian layout of DRM formats holds on any CPU.
+/**
+ * struct pd_layer - one visible plane, mapped and ready to be composed
+ * @fb: its framebuffer
+ * @map: the framebuffer's GEM objects, mapped
+ * @data: the colour planes' addresses (offsets applied)
+ * @src: what the format readers need
+ * @dst: where the plane lands on the CRTC (clipped)
+ * @rsrc: the source rectangle in rotated space, 16.16 fixed point
+ * @fx0: framebuffer column of rotated-space pixel (0, 0)
+ * @fy0: framebuffer row of rotated-space pixel (0, 0)
+ * @fxu: framebuffer column step per rotated-space column
+ * @fyu: framebuffer row step per rotated-space column
+ * @fxv: framebuffer column step per rotated-space row
+ * @fyv: framebuffer row step per rotated-space row
+ * @ucol: rotated-space source column of each destination column
+ * @alpha: plane alpha, 16 bits
+ * @blend: blend mode (DRM_MODE_BLEND_*)
+ * @zpos: normalized zpos
+ * @mapped: @map holds mappings to undo
  */
-static void pd_read_line(u32 format, const u8 *src, u32 *dst, unsigned int n)
-{
-	unsigned int i;
-
-	switch (format) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:
-		/* Bytes B, G, R, X/A. */
-		for (i = 0; i < n; i++, src += 4)
-			dst[i] = src[2] << 16 | src[1] << 8 | src[0];
-		break;
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:
-		/* Bytes R, G, B, X/A. */
-		for (i = 0; i < n; i++, src += 4)
-			dst[i] = src[0] << 16 | src[1] << 8 | src[2];
-		break;
-	case DRM_FORMAT_RGB565:
-		for (i = 0; i < n; i++, src += 2) {
-			u32 p = src[0] | src[1] << 8;
-			u32 r = (p >> 11) & 0x1f, g = (p >> 5) & 0x3f, b = p & 0x1f;
-
-			/* Replicate the high bits so that full scale is 0xff. */
-			dst[i] = ((r << 3) | (r >> 2)) << 16 |
-				 ((g << 2) | (g >> 4)) << 8 |
-				 ((b << 3) | (b >> 2));
-		}
-		break;
-	case DRM_FORMAT_RGB888:
-		/* Bytes B, G, R. */
-		for (i = 0; i < n; i++, src += 3)
-			dst[i] = src[2] << 16 | src[1] << 8 | src[0];
-		break;
-	case DRM_FORMAT_BGR888:
-		/* Bytes R, G, B. */
-		for (i = 0; i < n; i++, src += 3)
-			dst[i] = src[0] << 16 | src[1] << 8 | src[2];
-		break;
-	default:
-		/* Planes only accept the formats above; show black. */
-		memset(dst, 0, n * sizeof(*dst));
-		break;
-	}
-}
-
-/* One visible plane, mapped for the CPU. */
-struct pd_compose_plane {
+struct pd_layer {
 	struct drm_framebuffer *fb;
 	struct iosys_map map[DRM_FORMAT_MAX_PLANES];
 	struct iosys_map data[DRM_FORMAT_MAX_PLANES];
-	struct drm_rect src;	/* in whole pixels */
-	struct drm_rect dst;	/* clipped to the CRTC */
+	struct pd_src src;
+	struct drm_rect dst;
+	struct drm_rect rsrc;
+	int fx0, fy0, fxu, fyu, fxv, fyv;
+	int *ucol;
+	u16 alpha;
+	u16 blend;
+	unsigned int zpos;
 	bool mapped;
 };
 
 /*
- * Compose the frame of @out from the planes' current states and return its
- * CRC.  Called with all modeset locks held, so the states and their
- * framebuffers cannot change or go away meanwhile.
+ * Nearest-neighbour sampling: the source pixel whose area holds the centre
+ * of destination pixel @i of @n, within the 16.16 source span [@s1, @s2).
  */
-static u32 pd_compose_crc(struct pd_output *out)
+static int pd_sample(int s1, int s2, unsigned int i, unsigned int n)
 {
-	struct drm_crtc *crtc = &out->crtc;
-	struct drm_crtc_state *cstate = crtc->state;
-	struct pd_compose_plane planes[PD_MAX_PLANES];
-	unsigned int nplanes = 0, i, x, y;
-	int width = cstate->mode.hdisplay, height = cstate->mode.vdisplay;
-	struct drm_plane *plane;
-	u32 crc = ~0U;
-	__le32 *le;
-	u32 *line;
+	s64 pos = s1 + div_u64((u64)(2 * i + 1) * (s64)(s2 - s1), 2 * n);
 
-	if (!cstate->active || width <= 0 || height <= 0)
-		return 0;
-
-	line = kvmalloc_array(width, sizeof(*line), GFP_KERNEL);
-	le = kvmalloc_array(width, sizeof(*le), GFP_KERNEL);
-	if (!line || !le) {
-		kvfree(line);
-		kvfree(le);
-		return 0;
-	}
-
-	drm_for_each_plane_mask(plane, crtc->dev, cstate->plane_mask) {
-		struct drm_plane_state *ps = plane->state;
-		struct pd_compose_plane *cp;
-
-		if (!ps->visible || !ps->fb || nplanes == ARRAY_SIZE(planes))
-			continue;
-		cp = &planes[nplanes];
-		cp->fb = ps->fb;
-		cp->src.x1 = ps->src.x1 >> 16;
-		cp->src.y1 = ps->src.y1 >> 16;
-		cp->dst = ps->dst;
-		cp->mapped = !drm_gem_fb_vmap(ps->fb, cp->map, cp->data);
-		if (!cp->mapped)
-			continue;
-		drm_gem_fb_begin_cpu_access(ps->fb, DMA_FROM_DEVICE);
-		nplanes++;
-	}
-
-	for (y = 0; y < height; y++) {
-		memset(line, 0, width * sizeof(*line));
-		for (i = 0; i < nplanes; i++) {
-			struct pd_compose_plane *cp = &planes[i];
-			struct drm_framebuffer *fb = cp->fb;
-			int x1 = max(cp->dst.x1, 0), x2 = min(cp->dst.x2, width);
-			unsigned int sy, sx;
-			const u8 *src;
-
-			if ((int)y < cp->dst.y1 || (int)y >= cp->dst.y2 || x1 >= x2)
-				continue;
-			sy = cp->src.y1 + y - cp->dst.y1;
-			sx = cp->src.x1 + x1 - cp->dst.x1;
-			src = (const u8 *)cp->data[0].vaddr + fb->offsets[0] +
-			      (size_t)sy * fb->pitches[0] +
-			      (size_t)sx * fb->format->cpp[0];
-			pd_read_line(fb->format->format, src, line + x1, x2 - x1);
-		}
-		/* The CRC is over little-endian pixels on any CPU. */
-		for (x = 0; x < (unsigned int)width; x++)
-			le[x] = cpu_to_le32(line[x]);
-		crc = crc32_le(crc, (const u8 *)le, width * sizeof(*le));
-	}
-
-	for (i = 0; i < nplanes; i++) {
-		drm_gem_fb_end_cpu_access(planes[i].fb, DMA_FROM_DEVICE);
-		drm_gem_fb_vunmap(planes[i].fb, planes[i].map);
-	}
-	kvfree(line);
-	kvfree(le);
-	return ~crc;
+	return clamp_t(s64, pos >> 16, s1 >> 16, (s2 - 1) >> 16);
 }
 
-static void pd_crc_work(struct work_struct *work)
+/* Framebuffer pixel of rotated-space pixel (@u, @v). */
+static void pd_rotated_to_fb(const struct drm_framebuffer *fb,
+			     unsigned int rotation, int u, int v,
+			     int *x, int *y)
 {
-	struct pd_output *out = container_of(work, struct pd_output, crc_work);
-	struct drm_device *drm = out->crtc.dev;
-	struct drm_modeset_acquire_ctx ctx;
-	u64 frame, start, end;
-	u32 crc = 0;
+	struct drm_rect r = DRM_RECT_INIT(u, v, 1, 1);
+
+	drm_rect_rotate_inv(&r, fb->width, fb->height, rotation);
+	*x = r.x1;
+	*y = r.y1;
+}
+
+static int pd_layer_setup(struct pd_layer *l, struct drm_plane_state *ps)
+{
+	struct drm_framebuffer *fb = ps->fb;
+	unsigned int i, w = drm_rect_width(&ps->dst);
+	int x1, y1;
 	int ret;
 
-	spin_lock_irq(&out->lock);
-	start = out->crc_frame_start;
-	end = out->crc_frame_end;
-	out->crc_pending = false;
-	spin_unlock_irq(&out->lock);
+	l->fb = fb;
+	l->dst = ps->dst;
+	l->alpha = ps->alpha;
+	l->blend = ps->pixel_blend_mode;
+	l->zpos = ps->normalized_zpos;
 
-	DRM_MODESET_LOCK_ALL_BEGIN(drm, ctx, 0, ret);
-	crc = pd_compose_crc(out);
-	DRM_MODESET_LOCK_ALL_END(drm, ctx, ret);
-	if (ret)
+	/* Rotation maps framebuffer pixels to CRTC pixels affinely. */
+	l->rsrc = ps->src;
+	drm_rect_rotate(&l->rsrc, fb->width << 16, fb->height << 16,
+			ps->rotation);
+	pd_rotated_to_fb(fb, ps->rotation, 0, 0, &l->fx0, &l->fy0);
+	pd_rotated_to_fb(fb, ps->rotation, 1, 0, &x1, &y1);
+	l->fxu = x1 - l->fx0;
+	l->fyu = y1 - l->fy0;
+	pd_rotated_to_fb(fb, ps->rotation, 0, 1, &x1, &y1);
+	l->fxv = x1 - l->fx0;
+	l->fyv = y1 - l->fy0;
+
+	l->ucol = kvmalloc_array(w, sizeof(*l->ucol), GFP_KERNEL);
+	if (!l->ucol)
+		return -ENOMEM;
+	for (i = 0; i < w; i++)
+		l->ucol[i] = pd_sample(l->rsrc.x1, l->rsrc.x2, i, w);
+
+	ret = drm_gem_fb_vmap(fb, l->map, l->data);
+	if (ret) {
+		kvfree(l->ucol);
+		return ret;
+	}
+	l->mapped = true;
+	drm_gem_fb_begin_cpu_access(fb, DMA_FROM_DEVICE);
+
+	l->src.info = fb->format;
+	l->src.encoding = ps->color_encoding;
+	l->src.range = ps->color_range;
+	for (i = 0; i < fb->format->num_planes; i++) {
+		l->src.vaddr[i] = l->data[i].vaddr;
+		l->src.pitch[i] = fb->pitches[i];
+	}
+	return 0;
+}
+
+static void pd_layer_release(struct pd_layer *l)
+{
+	if (l->mapped) {
+		drm_gem_fb_end_cpu_access(l->fb, DMA_FROM_DEVICE);
+		drm_gem_fb_vunmap(l->fb, l->map);
+	}
+	kvfree(l->ucol);
+}
+
+/*
+ * Fetch the pixels destination row @y shows of layer @l into @px, one per
+ * destination column of the layer.  @tmp holds a source row.
+ */
+static void pd_layer_fetch(const struct pd_layer *l, int y, struct pd_px *px,
+			   struct pd_px *tmp)
+{
+	unsigned int n = drm_rect_width(&l->dst), i;
+	int v = pd_sample(l->rsrc.y1, l->rsrc.y2, y - l->dst.y1,
+			  drm_rect_height(&l->dst));
+	int fxv = l->fx0 + l->fxv * v, fyv = l->fy0 + l->fyv * v;
+
+	if (l->fyu == 0) {
+		/* A destination row is (part of) one source row. */
+		int a = fxv + l->fxu * l->ucol[0];
+		int b = fxv + l->fxu * l->ucol[n - 1];
+		int lo = min(a, b), hi = max(a, b);
+
+		if (l->fxu == 1 && hi - lo + 1 == n) {
+			/* Unscaled and unreflected: straight into place. */
+			pd_read_pixels(&l->src, lo, fyv, n, px);
+			return;
+		}
+		pd_read_pixels(&l->src, lo, fyv, hi - lo + 1, tmp);
+		for (i = 0; i < n; i++)
+			px[i] = tmp[fxv + l->fxu * l->ucol[i] - lo];
 		return;
+	}
 
-	/* Every frame since the last report shows the same picture. */
-	for (frame = start; frame <= end; frame++)
-		drm_crtc_add_crc_entry(&out->crtc, true, frame, &crc);
+	/* Rotated by 90 or 270 degrees: a row is a source column. */
+	for (i = 0; i < n; i++)
+		pd_read_pixels(&l->src, fxv, fyv + l->fyu * l->ucol[i], 1,
+			       px + i);
+}
+
+static inline u16 pd_mul16(u32 a, u32 b)
+{
+	return (a * b + 32767) / 65535;
+}
+
+/* Blend @n pixels of a layer over the composed line @acc. */
+static void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
+		     u16 alpha, u16 mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct pd_px *s = px + i;
+		struct pd_px *d = acc + i;
+		u32 fa = mode == DRM_MODE_BLEND_PIXEL_NONE ? alpha :
+			 pd_mul16(s->a, alpha);
+		u32 ia = 65535 - fa;
+
+		if (fa == 65535 && (mode != DRM_MODE_BLEND_PREMULTI ||
+				    alpha == 65535)) {
+			d->r = s->r;
+			d->g = s->g;
+			d->b = s->b;
+			continue;
+		}
+		if (mode == DRM_MODE_BLEND_PREMULTI) {
+			/* Colours already carry the pixel's alpha. */
+			d->r = min_t(u32, pd_mul16(s->r, alpha) + pd_mul16(d->r, ia), 65535);
+			d->g = min_t(u32, pd_mul16(s->g, alpha) + pd_mul16(d->g, ia), 65535);
+			d->b = min_t(u32, pd_mul16(s->b, alpha) + pd_mul16(d->b, ia), 65535);
+		} else {
+			d->r = (s->r * fa + d->r * ia + 32767) / 65535;
+			d->g = (s->g * fa + d->g * ia + 32767) / 65535;
+			d->b = (s->b * fa + d->b * ia + 32767) / 65535;
+		}
+	}
 }
 
 /**
- * pd_composer_vblank - account a vblank for the CRC worker
+ * struct pd_target - where a composed frame goes
+ * @crc: accumulate a CRC
+ * @crc_value: the CRC so far (CRC-32, inverted at the end)
+ * @wb_fb: writeback framebuffer, or NULL
+ * @wb_map: its mapping
+ * @wb_data: its data address
+ */
+struct pd_target {
+	bool crc;
+	u32 crc_value;
+	struct drm_framebuffer *wb_fb;
+	struct iosys_map wb_map[DRM_FORMAT_MAX_PLANES];
+	struct iosys_map wb_data[DRM_FORMAT_MAX_PLANES];
+};
+
+/*
+ * Compose the frame of @out from the planes' current states into @t.
+ * Called with all modeset locks held, so the states and their framebuffers
+ * cannot change or go away meanwhile.  Layers are composed row by row, from
+ * the bottom of the zpos stack up, over an opaque black background.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int pd_compose(struct pd_output *out, struct pd_target *t)
+{
+	struct drm_crtc *crtc = &out->crtc;
+	struct drm_crtc_state *cstate = crtc->state;
+	struct pd_layer *layers;
+	unsigned int nl = 0, i, j, y;
+	int width = cstate->mode.hdisplay, height = cstate->mode.vdisplay;
+	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
+	struct drm_plane *plane;
+	u8 *bytes = NULL;
+	int ret = -ENOMEM;
+
+	if (!cstate->active || width <= 0 || height <= 0)
+		return -EINVAL;
+
+	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
+	acc = kvmalloc_array(width, sizeof(*acc), GFP_KERNEL);
+	px = kvmalloc_array(width, sizeof(*px), GFP_KERNEL);
+	tmp = kvmalloc_array(PD_MAX_FB_SIZE, sizeof(*tmp), GFP_KERNEL);
+	bytes = kvmalloc_array(width, 8, GFP_KERNEL);
+	if (!layers || !acc || !px || !tmp || !bytes)
+		goto out;
+
+	drm_for_each_plane_mask(plane, crtc->dev, cstate->plane_mask) {
+		struct drm_plane_state *ps = plane->state;
+
+		if (!ps->visible || !ps->fb || nl == PD_MAX_PLANES)
+			continue;
+		ret = pd_layer_setup(&layers[nl], ps);
+		if (ret)
+			goto out;
+		/* Keep the layers sorted by zpos, bottom first. */
+		for (j = nl; j > 0 && layers[j - 1].zpos > layers[j].zpos; j--)
+			swap(layers[j - 1], layers[j]);
+		nl++;
+	}
+
+	if (t->wb_fb) {
+		ret = drm_gem_fb_vmap(t->wb_fb, t->wb_map, t->wb_data);
+		if (ret) {
+			t->wb_fb = NULL;
+			goto out;
+		}
+		drm_gem_fb_begin_cpu_access(t->wb_fb, DMA_TO_DEVICE);
+	}
+
+	for (y = 0; y < height; y++) {
+		for (i = 0; i < width; i++)
+			acc[i] = (struct pd_px){ .a = 0xffff };
+		for (i = 0; i < nl; i++) {
+			struct pd_layer *l = &layers[i];
+			int x1 = max(l->dst.x1, 0), x2 = min(l->dst.x2, width);
+
+			if ((int)y < l->dst.y1 || (int)y >= l->dst.y2 || x1 >= x2)
+				continue;
+			pd_layer_fetch(l, y, px, tmp);
+			pd_blend(acc + x1, px + (x1 - l->dst.x1), x2 - x1,
+				 l->alpha, l->blend);
+		}
+		if (t->crc) {
+			pd_crc_line(acc, width, bytes);
+			t->crc_value = crc32_le(t->crc_value, bytes, width * 4);
+		}
+		if (t->wb_fb)
+			pd_write_pixels(t->wb_fb->format->format, acc, width,
+					(u8 *)t->wb_data[0].vaddr +
+					(size_t)y * t->wb_fb->pitches[0]);
+	}
+	ret = 0;
+
+	if (t->wb_fb) {
+		drm_gem_fb_end_cpu_access(t->wb_fb, DMA_TO_DEVICE);
+		drm_gem_fb_vunmap(t->wb_fb, t->wb_map);
+	}
+out:
+	for (i = 0; i < nl; i++)
+		pd_layer_release(&layers[i]);
+	kfree(layers);
+	kvfree(acc);
+	kvfree(px);
+	kvfree(tmp);
+	kvfree(bytes);
+	return ret;
+}
+
+/*
+ * The composer's worker: composes the current frame once for the CRC of
+ * the frames since the last run and for each writeback job the vblank
+ * handed over, then reports the CRCs and completes the jobs.
+ */
+static void pd_compose_work(struct work_struct *work)
+{
+	struct pd_output *out = container_of(work, struct pd_output, crc_work);
+	struct drm_writeback_connector *wb = &out->writeback;
+	struct drm_device *drm = out->crtc.dev;
+	struct drm_modeset_acquire_ctx ctx;
+	struct pd_target t = { };
+	unsigned int jobs, refs = 0;
+	u64 frame, start, end;
+	int ret;
+
+	spin_lock_irq(&out->lock);
+	t.crc = out->crc_pending;
+	start = out->crc_frame_start;
+	end = out->crc_frame_end;
+	out->crc_pending = false;
+	jobs = out->wb_active;
+	spin_unlock_irq(&out->lock);
+
+	do {
+		struct drm_writeback_job *job = NULL;
+		unsigned long flags;
+
+		if (jobs) {
+			/*
+			 * Jobs leave the queue only when signalled, which only
+			 * this worker does: the first one stays valid.
+			 */
+			spin_lock_irqsave(&wb->job_lock, flags);
+			job = list_first_entry_or_null(&wb->job_queue,
+						       struct drm_writeback_job,
+						       list_entry);
+			spin_unlock_irqrestore(&wb->job_lock, flags);
+		}
+		t.wb_fb = job ? job->fb : NULL;
+		t.crc_value = ~0U;
+
+		DRM_MODESET_LOCK_ALL_BEGIN(drm, ctx, 0, ret);
+		ret = pd_compose(out, &t);
+		DRM_MODESET_LOCK_ALL_END(drm, ctx, ret);
+
+		if (t.crc && !ret) {
+			u32 crc = ~t.crc_value;
+
+			/* Every frame since the last report shows this. */
+			for (frame = start; frame <= end; frame++)
+				drm_crtc_add_crc_entry(&out->crtc, true, frame,
+						       &crc);
+		}
+		t.crc = false;
+		if (!jobs)
+			break;
+		if (job)
+			drm_writeback_signal_completion(wb, ret);
+		spin_lock_irq(&out->lock);
+		out->wb_active--;
+		if (!out->wb_active && !out->wb_queued) {
+			refs = out->wb_vblank_refs;
+			out->wb_vblank_refs = 0;
+		}
+		spin_unlock_irq(&out->lock);
+	} while (--jobs);
+
+	while (refs--)
+		drm_crtc_vblank_put(&out->crtc);
+}
+
+/**
+ * pd_composer_vblank - account a vblank for the composer
  * @out: the output whose vblank just happened (timer context)
  *
- * Records the vblank's frame number and queues the worker if CRCs are
- * being read.
+ * Records the vblank's frame number if CRCs are being read, hands one
+ * queued writeback job to the composer, and queues the worker if it has
+ * something to do.
  */
 void pd_composer_vblank(struct pd_output *out)
 {
-	u64 frame;
+	bool crc = READ_ONCE(out->crc_enabled), run = false;
+	u64 frame = 0;
 
-	if (!READ_ONCE(out->crc_enabled))
-		return;
+	if (crc)
+		frame = drm_crtc_accurate_vblank_count(&out->crtc);
 
-	frame = drm_crtc_accurate_vblank_count(&out->crtc);
 	spin_lock(&out->lock);
-	/*
-	 * A late timer can account several vblanks at once; start at the
-	 * first frame not reported yet so that no frame number is missing.
-	 */
-	if (!out->crc_pending)
-		out->crc_frame_start = out->crc_frame_next &&
-				       out->crc_frame_next <= frame ?
-				       out->crc_frame_next : frame;
-	out->crc_frame_end = frame;
-	out->crc_frame_next = frame + 1;
-	out->crc_pending = true;
+	if (crc) {
+		/*
+		 * A late timer can account several vblanks at once; start at
+		 * the first frame not reported yet so that no frame number
+		 * is missing.
+		 */
+		if (!out->crc_pending)
+			out->crc_frame_start = out->crc_frame_next &&
+					       out->crc_frame_next <= frame ?
+					       out->crc_frame_next : frame;
+		out->crc_frame_end = frame;
+		out->crc_frame_next = frame + 1;
+		out->crc_pending = true;
+		run = true;
+	}
+	if (out->wb_queued) {
+		out->wb_queued--;
+		out->wb_active++;
+		run = true;
+	}
 	spin_unlock(&out->lock);
-	queue_work(out->crc_wq, &out->crc_work);
+	if (run)
+		queue_work(out->crc_wq, &out->crc_work);
+}
+
+/**
+ * pd_composer_queue_writeback - a commit asked for a writeback capture
+ * @out: the output
+ * @state: the writeback connector's new state, with a job and a framebuffer
+ *
+ * The job is filled with the frame composed at the next vblank.  The vblank
+ * interrupt stays on until then.
+ */
+void pd_composer_queue_writeback(struct pd_output *out,
+				 struct drm_connector_state *state)
+{
+	bool vblank = !drm_crtc_vblank_get(&out->crtc);
+
+	drm_writeback_queue_job(&out->writeback, state);
+	spin_lock_irq(&out->lock);
+	if (vblank) {
+		out->wb_queued++;
+		out->wb_vblank_refs++;
+	} else {
+		/* No vblank to wait for: compose what is there now. */
+		out->wb_active++;
+	}
+	spin_unlock_irq(&out->lock);
+	if (!vblank)
+		queue_work(out->crc_wq, &out->crc_work);
+}
+
+/**
+ * pd_composer_flush_writeback - the CRTC is going off: complete every job
+ * @out: the output
+ *
+ * Jobs still waiting for a vblank that will not come are handed to the
+ * worker, which completes them with the CRTC's current contents (or an
+ * error if it is off by then).
+ */
+void pd_composer_flush_writeback(struct pd_output *out)
+{
+	bool run;
+
+	spin_lock_irq(&out->lock);
+	out->wb_active += out->wb_queued;
+	out->wb_queued = 0;
+	run = out->wb_active;
+	spin_unlock_irq(&out->lock);
+	if (run)
+		queue_work(out->crc_wq, &out->crc_work);
 }
 
 static int pd_crc_parse_source(const char *source, bool *enabled)
@@ -333,7 +605,7 @@ static void pd_composer_release(struct drm_device *drm, void *data)
  */
 int pd_composer_init(struct pd_output *out)
 {
-	INIT_WORK(&out->crc_work, pd_crc_work);
+	INIT_WORK(&out->crc_work, pd_compose_work);
 	out->crc_wq = alloc_ordered_workqueue("primedisp-crc-%u", 0,
 					      drm_crtc_index(&out->crtc));
 	if (!out->crc_wq)

@@ -70,10 +70,19 @@ static struct drm_framebuffer *
 pd_fb_create(struct drm_device *drm, struct drm_file *file,
 	     const struct drm_mode_fb_cmd2 *mode_cmd)
 {
+	const struct drm_format_info *info;
+
 	if (!drm_any_plane_has_format(drm, mode_cmd->pixel_format,
 				      mode_cmd->modifier[0])) {
 		drm_dbg_kms(drm, "no plane supports format %p4cc, modifier 0x%llx\n",
 			    &mode_cmd->pixel_format, mode_cmd->modifier[0]);
+		return ERR_PTR(-EINVAL);
+	}
+	/* The core's size checks do not cover half a YUYV pixel pair. */
+	info = drm_format_info(mode_cmd->pixel_format);
+	if (!pd_format_width_ok(info, mode_cmd->width)) {
+		drm_dbg_kms(drm, "%p4cc needs an even width, not %u\n",
+			    &mode_cmd->pixel_format, mode_cmd->width);
 		return ERR_PTR(-EINVAL);
 	}
 	return drm_gem_fb_create(drm, file, mode_cmd);
@@ -231,6 +240,9 @@ static int pd_mode_config_init(struct pd_device *pd)
 	drm->mode_config.max_width = PD_MAX_FB_SIZE;
 	drm->mode_config.max_height = PD_MAX_FB_SIZE;
 	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.cursor_width = PD_CURSOR_MAX;
+	drm->mode_config.cursor_height = PD_CURSOR_MAX;
+	drm->mode_config.normalize_zpos = true;
 	return 0;
 }
 

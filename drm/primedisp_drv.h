@@ -16,8 +16,10 @@
 #include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_writeback.h>
 
 #define PD_DRIVER_NAME		"primedisp"
 #define PD_OF_COMPATIBLE	"primedisp,virtual-display"
@@ -36,8 +38,16 @@
 #define PD_MIN_REFRESH_HZ	1
 #define PD_MAX_REFRESH_HZ	240
 
-/* Most planes one CRTC composes. */
+/* Most planes one CRTC composes, and the planes each output gets. */
 #define PD_MAX_PLANES		8
+#define PD_NUM_OVERLAYS		2
+
+/* Largest cursor (reported through DRM_CAP_CURSOR_WIDTH/HEIGHT). */
+#define PD_CURSOR_MAX		512
+
+/* Scaling range of primary and overlay planes: 1/8 up to 8 times. */
+#define PD_SCALE_MIN		(DRM_PLANE_NO_SCALING / 8)
+#define PD_SCALE_MAX		(DRM_PLANE_NO_SCALING * 8)
 
 /* Largest buffer GEM_CREATE allocates. */
 #define PD_GEM_MAX_SIZE		SZ_1G
@@ -57,6 +67,33 @@ static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
 {
 	return container_of(obj, struct pd_gem_object, base.base);
 }
+
+/**
+ * struct pd_px - one pixel in the composer's working format
+ * @a: alpha, 0 (transparent) to 0xffff (opaque)
+ * @r: red, 16 bits
+ * @g: green, 16 bits
+ * @b: blue, 16 bits
+ */
+struct pd_px {
+	u16 a, r, g, b;
+};
+
+/**
+ * struct pd_src - a framebuffer mapped for the CPU, ready to be read
+ * @vaddr: address of each colour plane's first pixel (offsets applied)
+ * @pitch: bytes per row of each colour plane
+ * @info: the framebuffer's format
+ * @encoding: YCbCr encoding (enum drm_color_encoding) for YUV formats
+ * @range: YCbCr range (enum drm_color_range) for YUV formats
+ */
+struct pd_src {
+	const u8 *vaddr[DRM_FORMAT_MAX_PLANES];
+	unsigned int pitch[DRM_FORMAT_MAX_PLANES];
+	const struct drm_format_info *info;
+	unsigned int encoding;
+	unsigned int range;
+};
 
 /**
  * struct pd_config - settings of one primedisp device, from module
@@ -81,10 +118,17 @@ struct pd_config {
  * @encoder: the (virtual) encoder feeding @connector
  * @connector: the virtual connector
  * @primary: the primary plane of @crtc
+ * @overlays: its overlay planes
+ * @cursor: its cursor plane
+ * @writeback: the writeback connector capturing what @crtc composes
+ * @wb_queued: writeback jobs queued by commits and not yet taken by a
+ *	vblank
+ * @wb_active: writeback jobs the composer will fill at its next run
+ * @wb_vblank_refs: vblank references held for writeback jobs
  * @vblank_timer: simulates the vertical blanking interrupt
  * @period: length of one frame of the current mode
- * @lock: protects @last_vblank and the CRC frame numbers against the
- *	vblank timer
+ * @lock: protects @last_vblank, the CRC frame numbers and the writeback
+ *	counts against the vblank timer
  * @last_vblank: time at which the most recent vblank started
  * @crc_enabled: a CRC reader wants the composed frames
  * @crc_pending: @crc_work is queued and has not read the frame numbers
@@ -99,6 +143,12 @@ struct pd_output {
 	struct drm_encoder encoder;
 	struct drm_connector connector;
 	struct drm_plane *primary;
+	struct drm_plane *overlays[PD_NUM_OVERLAYS];
+	struct drm_plane *cursor;
+	struct drm_writeback_connector writeback;
+	unsigned int wb_queued;
+	unsigned int wb_active;
+	unsigned int wb_vblank_refs;
 
 	struct hrtimer vblank_timer;
 	ktime_t period;
@@ -147,12 +197,26 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 		   unsigned int index);
 struct drm_plane *pd_plane_create(struct pd_device *pd,
 				  enum drm_plane_type type,
-				  unsigned int index);
+				  unsigned int index, unsigned int zpos);
 
+extern const u32 pd_plane_formats[];
+extern const unsigned int pd_num_plane_formats;
+extern const u32 pd_writeback_formats[];
+extern const unsigned int pd_num_writeback_formats;
 bool pd_format_supported(u32 format);
+bool pd_format_width_ok(const struct drm_format_info *info, u32 width);
+void pd_read_pixels(const struct pd_src *s, unsigned int x, unsigned int y,
+		    unsigned int n, struct pd_px *out);
+void pd_write_pixels(u32 format, const struct pd_px *in, unsigned int n,
+		     u8 *dst);
+void pd_crc_line(const struct pd_px *in, unsigned int n, u8 *dst);
+
 
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);
+void pd_composer_queue_writeback(struct pd_output *out,
+				 struct drm_connector_state *state);
+void pd_composer_flush_writeback(struct pd_output *out);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);

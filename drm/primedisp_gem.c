@@ -140,7 +140,7 @@ static int pd_gem_layout(struct drm_device *drm,
 	if (!pd_format_supported(args->format))
 		return -EINVAL;
 	info = drm_format_info(args->format);
-	if (!info)
+	if (!info || !pd_format_width_ok(info, args->width))
 		return -EINVAL;
 
 	args->num_planes = info->num_planes;

@@ -15,11 +15,13 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_edid.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_modes.h>
 #include <drm/drm_print.h>
 #include <drm/drm_probe_helper.h>
 #include <drm/drm_vblank.h>
+#include <drm/drm_writeback.h>
 
 #include "primedisp_drv.h"
 
@@ -183,6 +185,8 @@ static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
 				   struct drm_atomic_state *state)
 {
 	drm_crtc_vblank_off(crtc);
+	/* No vblank will hand pending writeback jobs over any more. */
+	pd_composer_flush_writeback(crtc_to_pd_output(crtc));
 }
 
 /*
@@ -253,6 +257,90 @@ static const struct drm_connector_funcs pd_connector_funcs = {
 static const struct drm_encoder_funcs pd_encoder_funcs = {
 };
 
+static inline struct pd_output *wb_to_pd_output(struct drm_connector *c)
+{
+	return container_of(drm_connector_to_writeback(c), struct pd_output,
+			    writeback);
+}
+
+/*
+ * A writeback buffer must have the size of the CRTC's mode and one of the
+ * writeback formats; the core has checked that a CRTC is attached and on.
+ */
+static int pd_wb_encoder_atomic_check(struct drm_encoder *encoder,
+				      struct drm_crtc_state *crtc_state,
+				      struct drm_connector_state *conn_state)
+{
+	struct drm_writeback_job *job = conn_state->writeback_job;
+	struct drm_framebuffer *fb;
+	unsigned int i;
+
+	if (!job || !job->fb)
+		return 0;
+	fb = job->fb;
+	if (fb->width != crtc_state->mode.hdisplay ||
+	    fb->height != crtc_state->mode.vdisplay) {
+		drm_dbg_kms(encoder->dev, "writeback buffer %ux%u, mode %dx%d\n",
+			    fb->width, fb->height, crtc_state->mode.hdisplay,
+			    crtc_state->mode.vdisplay);
+		return -EINVAL;
+	}
+	for (i = 0; i < pd_num_writeback_formats; i++)
+		if (fb->format->format == pd_writeback_formats[i])
+			return 0;
+	drm_dbg_kms(encoder->dev, "writeback format %p4cc unsupported\n",
+		    &fb->format->format);
+	return -EINVAL;
+}
+
+static const struct drm_encoder_helper_funcs pd_wb_encoder_helper_funcs = {
+	.atomic_check = pd_wb_encoder_atomic_check,
+};
+
+static void pd_wb_atomic_commit(struct drm_connector *connector,
+				struct drm_atomic_state *state)
+{
+	struct drm_connector_state *conn_state =
+		drm_atomic_get_new_connector_state(state, connector);
+
+	if (conn_state->writeback_job && conn_state->writeback_job->fb)
+		pd_composer_queue_writeback(wb_to_pd_output(connector),
+					    conn_state);
+}
+
+static const struct drm_connector_helper_funcs pd_wb_connector_helper_funcs = {
+	.get_modes = pd_connector_get_modes,
+	.atomic_commit = pd_wb_atomic_commit,
+};
+
+/* drm_writeback_connector_init() makes an unmanaged connector. */
+static const struct drm_connector_funcs pd_wb_connector_funcs = {
+	.reset = drm_atomic_helper_connector_reset,
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.destroy = drm_connector_cleanup,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+static int pd_planes_init(struct pd_device *pd, struct pd_output *out,
+			  unsigned int index)
+{
+	unsigned int i;
+
+	out->primary = pd_plane_create(pd, DRM_PLANE_TYPE_PRIMARY, index, 0);
+	if (IS_ERR(out->primary))
+		return PTR_ERR(out->primary);
+	for (i = 0; i < PD_NUM_OVERLAYS; i++) {
+		out->overlays[i] = pd_plane_create(pd, DRM_PLANE_TYPE_OVERLAY,
+						   index, i + 1);
+		if (IS_ERR(out->overlays[i]))
+			return PTR_ERR(out->overlays[i]);
+	}
+	out->cursor = pd_plane_create(pd, DRM_PLANE_TYPE_CURSOR, index,
+				      PD_NUM_OVERLAYS + 1);
+	return PTR_ERR_OR_ZERO(out->cursor);
+}
+
 /*
  * The timer must stop before the CRC worker's queue and the CRTC go away:
  * this action is added after both, so it runs before their cleanup.
@@ -285,11 +373,12 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	out->vblank_timer.function = pd_vblank_timer_fn;
 
-	out->primary = pd_plane_create(pd, DRM_PLANE_TYPE_PRIMARY, index);
-	if (IS_ERR(out->primary))
-		return PTR_ERR(out->primary);
+	ret = pd_planes_init(pd, out, index);
+	if (ret)
+		return ret;
 
-	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, NULL,
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary,
+					 out->cursor,
 					 &pd_crtc_funcs, "primedisp-crtc-%u",
 					 index);
 	if (ret)
@@ -308,8 +397,6 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	if (ret)
 		return ret;
 	out->encoder.possible_crtcs = drm_crtc_mask(&out->crtc);
-	/* An output cannot be cloned onto another CRTC. */
-	out->encoder.possible_clones = drm_encoder_mask(&out->encoder);
 
 	ret = drmm_connector_init(drm, &out->connector, &pd_connector_funcs,
 				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
@@ -318,5 +405,28 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	drm_connector_helper_add(&out->connector, &pd_connector_helper_funcs);
 	out->connector.status = connector_status_connected;
 
-	return drm_connector_attach_encoder(&out->connector, &out->encoder);
+	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
+	if (ret)
+		return ret;
+
+	ret = drm_writeback_connector_init(drm, &out->writeback,
+					   &pd_wb_connector_funcs,
+					   &pd_wb_encoder_helper_funcs,
+					   pd_writeback_formats,
+					   pd_num_writeback_formats,
+					   drm_crtc_mask(&out->crtc));
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&out->writeback.base,
+				 &pd_wb_connector_helper_funcs);
+
+	/*
+	 * The output's encoder and its writeback encoder can be active on
+	 * the CRTC together (that is how a frame is captured while shown),
+	 * and with nothing else.
+	 */
+	out->encoder.possible_clones = drm_encoder_mask(&out->encoder) |
+				       drm_encoder_mask(&out->writeback.encoder);
+	out->writeback.encoder.possible_clones = out->encoder.possible_clones;
+	return 0;
 }

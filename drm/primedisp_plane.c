@@ -2,41 +2,32 @@
 /*
  * primedisp_plane.c - planes of primedisp.
  *
+ * Every output has a primary plane, PD_NUM_OVERLAYS overlays and a cursor.
+ * All of them scan out every format in pd_plane_formats (LINEAR only), may
+ * be positioned anywhere (partly off screen too), rotated and reflected,
+ * blended with plane alpha in any of the three blend modes, and stacked in
+ * any zpos order.  Primary and overlays scale between 1/8 and 8 times
+ * (nearest neighbour); out-of-range scaling is refused with ERANGE by the
+ * atomic helper.  Nothing is programmed on a commit: what a plane state
+ * describes is what the composer reads when a CRC or writeback consumer
+ * asks for the frame.
+ *
  * Copyright (C) 2026 The primedisp authors
  */
 
+#include <linux/dma-resv.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
+#include <drm/drm_damage_helper.h>
 #include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_plane.h>
 
 #include "primedisp_drv.h"
-
-static const u32 pd_primary_formats[] = {
-	DRM_FORMAT_XRGB8888,
-	DRM_FORMAT_ARGB8888,
-	DRM_FORMAT_XBGR8888,
-	DRM_FORMAT_ABGR8888,
-	DRM_FORMAT_RGB565,
-	DRM_FORMAT_RGB888,
-	DRM_FORMAT_BGR888,
-};
-
-/**
- * pd_format_supported - whether some primedisp plane scans out a format
- * @format: DRM fourcc
- *
- * Return: true if buffers of @format can be shown.
- */
-bool pd_format_supported(u32 format)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pd_primary_formats); i++)
-		if (pd_primary_formats[i] == format)
-			return true;
-	return false;
-}
 
 static const u64 pd_modifiers[] = {
 	DRM_FORMAT_MOD_LINEAR,
@@ -55,16 +46,21 @@ static int pd_plane_atomic_check(struct drm_plane *plane,
 	struct drm_plane_state *new_state =
 		drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *crtc_state = NULL;
+	bool cursor = plane->type == DRM_PLANE_TYPE_CURSOR;
 
 	if (new_state->crtc)
 		crtc_state = drm_atomic_get_new_crtc_state(state,
 							   new_state->crtc);
 
-	/* The primary plane covers the whole CRTC, unscaled. */
+	if (cursor && new_state->fb &&
+	    (new_state->crtc_w > PD_CURSOR_MAX ||
+	     new_state->crtc_h > PD_CURSOR_MAX))
+		return -EINVAL;
+
 	return drm_atomic_helper_check_plane_state(new_state, crtc_state,
-						   DRM_PLANE_NO_SCALING,
-						   DRM_PLANE_NO_SCALING,
-						   false, true);
+						   cursor ? DRM_PLANE_NO_SCALING : PD_SCALE_MIN,
+						   cursor ? DRM_PLANE_NO_SCALING : PD_SCALE_MAX,
+						   true, true);
 }
 
 static void pd_plane_atomic_update(struct drm_plane *plane,
@@ -78,9 +74,58 @@ static void pd_plane_atomic_update(struct drm_plane *plane,
 	 */
 }
 
+/*
+ * Legacy cursor updates (DRM_IOCTL_MODE_CURSOR and friends) are applied at
+ * once instead of at the next vblank, so that moving the cursor never waits
+ * for a pending page flip.  A buffer that still has an unsignalled implicit
+ * write fence takes the normal, fenced path instead: the async path does
+ * not wait for fences.
+ */
+static int pd_plane_atomic_async_check(struct drm_plane *plane,
+				       struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_framebuffer *fb = new_state->fb;
+	unsigned int i;
+
+	if (plane->type != DRM_PLANE_TYPE_CURSOR || !plane->state->fb || !fb)
+		return -EINVAL;
+	for (i = 0; i < fb->format->num_planes; i++)
+		if (fb->obj[i] &&
+		    !dma_resv_test_signaled(fb->obj[i]->resv,
+					    DMA_RESV_USAGE_WRITE))
+			return -EBUSY;
+	return 0;
+}
+
+static void pd_plane_atomic_async_update(struct drm_plane *plane,
+					 struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+
+	/* The old framebuffer is released with the new state. */
+	swap(cur->fb, new_state->fb);
+	cur->crtc_x = new_state->crtc_x;
+	cur->crtc_y = new_state->crtc_y;
+	cur->crtc_w = new_state->crtc_w;
+	cur->crtc_h = new_state->crtc_h;
+	cur->src_x = new_state->src_x;
+	cur->src_y = new_state->src_y;
+	cur->src_w = new_state->src_w;
+	cur->src_h = new_state->src_h;
+	cur->src = new_state->src;
+	cur->dst = new_state->dst;
+	cur->visible = new_state->visible;
+}
+
 static const struct drm_plane_helper_funcs pd_plane_helper_funcs = {
 	.atomic_check = pd_plane_atomic_check,
 	.atomic_update = pd_plane_atomic_update,
+	.atomic_async_check = pd_plane_atomic_async_check,
+	.atomic_async_update = pd_plane_atomic_async_update,
 };
 
 static const struct drm_plane_funcs pd_plane_funcs = {
@@ -92,30 +137,72 @@ static const struct drm_plane_funcs pd_plane_funcs = {
 	.format_mod_supported = pd_plane_format_mod_supported,
 };
 
+static int pd_plane_add_properties(struct drm_plane *plane,
+				   unsigned int zpos)
+{
+	int ret;
+
+	ret = drm_plane_create_zpos_property(plane, zpos, 0,
+					     PD_NUM_OVERLAYS + 1);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_blend_mode_property(plane,
+						   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						   BIT(DRM_MODE_BLEND_PREMULTI) |
+						   BIT(DRM_MODE_BLEND_COVERAGE));
+	if (ret)
+		return ret;
+	ret = drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
+						 DRM_MODE_ROTATE_MASK |
+						 DRM_MODE_REFLECT_MASK);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_color_properties(plane,
+						BIT(DRM_COLOR_YCBCR_BT601) |
+						BIT(DRM_COLOR_YCBCR_BT709) |
+						BIT(DRM_COLOR_YCBCR_BT2020),
+						BIT(DRM_COLOR_YCBCR_LIMITED_RANGE) |
+						BIT(DRM_COLOR_YCBCR_FULL_RANGE),
+						DRM_COLOR_YCBCR_BT601,
+						DRM_COLOR_YCBCR_LIMITED_RANGE);
+	if (ret)
+		return ret;
+	drm_plane_enable_fb_damage_clips(plane);
+	return 0;
+}
+
 /**
  * pd_plane_create - create one plane of an output
  * @pd: the primedisp device
  * @type: primary, overlay or cursor
  * @index: index of the output (CRTC) the plane belongs to
+ * @zpos: the plane's default position in the stack (0 is the bottom)
  *
  * Return: the plane, or an ERR_PTR.
  */
 struct drm_plane *pd_plane_create(struct pd_device *pd,
 				  enum drm_plane_type type,
-				  unsigned int index)
+				  unsigned int index, unsigned int zpos)
 {
 	struct drm_plane *plane;
+	int ret;
 
 	plane = __drmm_universal_plane_alloc(&pd->drm, sizeof(*plane), 0,
 					     BIT(index), &pd_plane_funcs,
-					     pd_primary_formats,
-					     ARRAY_SIZE(pd_primary_formats),
+					     pd_plane_formats,
+					     pd_num_plane_formats,
 					     pd_modifiers, type,
-					     "primedisp-plane-%u-%d", index,
-					     type);
+					     "primedisp-plane-%u-%u", index,
+					     zpos);
 	if (IS_ERR(plane))
 		return plane;
 
 	drm_plane_helper_add(plane, &pd_plane_helper_funcs);
+	ret = pd_plane_add_properties(plane, zpos);
+	if (ret)
+		return ERR_PTR(ret);
 	return plane;
 }

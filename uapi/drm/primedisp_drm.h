@@ -68,7 +68,8 @@ extern "C" {
  * @offsets: out: offset of each plane from the start of the buffer
  *
  * Errors: EINVAL for unknown flags, an unknown format, zero or
- * inconsistent dimensions, or sizes that overflow; ENOMEM when memory runs
+ * inconsistent dimensions (including an odd width for the packed 4:2:2
+ * formats YUYV, YVYU, UYVY and VYUY), or sizes that overflow; ENOMEM when memory runs
  * out.
  */
 struct drm_primedisp_gem_create {
