@@ -211,7 +211,6 @@ void pd_write_pixels(u32 format, const struct pd_px *in, unsigned int n,
 		     u8 *dst);
 void pd_crc_line(const struct pd_px *in, unsigned int n, u8 *dst);
 
-
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);
 void pd_composer_queue_writeback(struct pd_output *out,

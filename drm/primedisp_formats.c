@@ -74,6 +74,7 @@ const u32 pd_plane_formats[] = {
 	DRM_FORMAT_YUV444,
 	DRM_FORMAT_YVU444,
 };
+
 const unsigned int pd_num_plane_formats = ARRAY_SIZE(pd_plane_formats);
 
 const u32 pd_writeback_formats[] = {
@@ -88,6 +89,7 @@ const u32 pd_writeback_formats[] = {
 	DRM_FORMAT_XRGB16161616,
 	DRM_FORMAT_ARGB16161616,
 };
+
 const unsigned int pd_num_writeback_formats = ARRAY_SIZE(pd_writeback_formats);
 
 /**
@@ -123,8 +125,13 @@ bool pd_format_width_ok(const struct drm_format_info *info, u32 width)
 }
 
 /* n-bit channel value to 16 bits, rounded. */
-#define PD_WIDEN(v, bits) \
-	((u16)(((u32)(v) * 65535u + ((1u << (bits)) - 1) / 2) / ((1u << (bits)) - 1)))
+static inline u16 pd_widen(u32 v, unsigned int bits)
+{
+	u32 max = (1u << bits) - 1;
+
+	return (v * 65535u + max / 2) / max;
+}
+
 /* 16-bit channel value to n bits, rounded. */
 #define PD_NARROW(v, bits) \
 	(((u32)(v) * ((1u << (bits)) - 1) + 32767u) / 65535u)
@@ -254,11 +261,11 @@ static void pd_read_2101010(const u8 *p, unsigned int n, struct pd_px *out,
 
 	for (i = 0; i < n; i++, p += 4) {
 		u32 v = pd_le32(p);
-		u16 hi = PD_WIDEN((v >> 20) & 0x3ff, 10);
-		u16 lo = PD_WIDEN(v & 0x3ff, 10);
+		u16 hi = pd_widen((v >> 20) & 0x3ff, 10);
+		u16 lo = pd_widen(v & 0x3ff, 10);
 
 		out[i].r = bgr ? lo : hi;
-		out[i].g = PD_WIDEN((v >> 10) & 0x3ff, 10);
+		out[i].g = pd_widen((v >> 10) & 0x3ff, 10);
 		out[i].b = bgr ? hi : lo;
 		out[i].a = alpha ? (v >> 30) * 0x5555 : 0xffff;
 	}
@@ -292,19 +299,19 @@ static void pd_read_16bpp(const u8 *p, unsigned int n, struct pd_px *out,
 		switch (format) {
 		case DRM_FORMAT_RGB565:
 		case DRM_FORMAT_BGR565: {
-			u16 hi = PD_WIDEN(v >> 11, 5), lo = PD_WIDEN(v & 0x1f, 5);
+			u16 hi = pd_widen(v >> 11, 5), lo = pd_widen(v & 0x1f, 5);
 
 			o->r = format == DRM_FORMAT_RGB565 ? hi : lo;
 			o->b = format == DRM_FORMAT_RGB565 ? lo : hi;
-			o->g = PD_WIDEN((v >> 5) & 0x3f, 6);
+			o->g = pd_widen((v >> 5) & 0x3f, 6);
 			o->a = 0xffff;
 			break;
 		}
 		case DRM_FORMAT_XRGB1555:
 		case DRM_FORMAT_ARGB1555:
-			o->r = PD_WIDEN((v >> 10) & 0x1f, 5);
-			o->g = PD_WIDEN((v >> 5) & 0x1f, 5);
-			o->b = PD_WIDEN(v & 0x1f, 5);
+			o->r = pd_widen((v >> 10) & 0x1f, 5);
+			o->g = pd_widen((v >> 5) & 0x1f, 5);
+			o->b = pd_widen(v & 0x1f, 5);
 			o->a = format == DRM_FORMAT_XRGB1555 || (v & 0x8000) ?
 			       0xffff : 0;
 			break;
