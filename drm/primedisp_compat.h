@@ -19,6 +19,7 @@
 #include <linux/dma-resv.h>
 #include <linux/mutex.h>
 
+#include <drm/drm_edid.h>
 #include <drm/drm_gem_shmem_helper.h>
 
 #if PD_KVER >= 611
@@ -86,6 +87,19 @@ static inline void pd_compat_shmem_pages_unlock(struct drm_gem_shmem_object *shm
 	dma_resv_unlock(shmem->base.resv);
 #else
 	mutex_unlock(&shmem->pages_lock);
+#endif
+}
+
+/*
+ * Modes of a connector's EDID override (debugfs edid_override), 0 if it
+ * has none: renamed and reworked in 6.3.
+ */
+static inline int pd_compat_edid_override_modes(struct drm_connector *connector)
+{
+#if PD_KVER >= 603
+	return drm_edid_override_connector_update(connector);
+#else
+	return drm_add_override_edid_modes(connector);
 #endif
 }
 

@@ -31,6 +31,7 @@
 #include <drm/drm_mode_config.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
 #include <drm/drm_vblank.h>
 
 #include <drm/primedisp_drm.h>
@@ -53,6 +54,18 @@ MODULE_PARM_DESC(max_width, "Widest mode offered, up to 8192 (default 4096)");
 static unsigned int max_height = 2160;
 module_param(max_height, uint, 0444);
 MODULE_PARM_DESC(max_height, "Tallest mode offered, up to 8192 (default 2160)");
+
+static unsigned int pref_refresh = 60;
+module_param(pref_refresh, uint, 0444);
+MODULE_PARM_DESC(pref_refresh, "Refresh rate of the preferred mode in Hz, 1..240 (default 60)");
+
+static unsigned int num_outputs = 1;
+module_param(num_outputs, uint, 0444);
+MODULE_PARM_DESC(num_outputs, "Number of outputs (CRTC, encoder, connector, writeback), 1..4 (default 1)");
+
+static char *connector_type = "Virtual";
+module_param(connector_type, charp, 0444);
+MODULE_PARM_DESC(connector_type, "Connector type: Virtual or HDMI-A (takes EDID overrides) (default Virtual)");
 
 static bool fbdev = true;
 module_param(fbdev, bool, 0444);
@@ -197,6 +210,8 @@ static int pd_config_read(struct device *dev, struct pd_config *cfg)
 	cfg->pref_height = pref_height;
 	cfg->max_width = max_width;
 	cfg->max_height = max_height;
+	cfg->pref_refresh = pref_refresh;
+	cfg->num_outputs = num_outputs;
 	cfg->fbdev = fbdev;
 
 	/* Absent properties leave the values untouched. */
@@ -207,6 +222,29 @@ static int pd_config_read(struct device *dev, struct pd_config *cfg)
 	device_property_read_u32(dev, "primedisp,max-width", &cfg->max_width);
 	device_property_read_u32(dev, "primedisp,max-height",
 				 &cfg->max_height);
+	device_property_read_u32(dev, "primedisp,num-outputs",
+				 &cfg->num_outputs);
+
+	if (!strcasecmp(connector_type, "Virtual")) {
+		cfg->connector_type = DRM_MODE_CONNECTOR_VIRTUAL;
+	} else if (!strcasecmp(connector_type, "HDMI-A")) {
+		cfg->connector_type = DRM_MODE_CONNECTOR_HDMIA;
+	} else {
+		dev_err(dev, "connector_type must be Virtual or HDMI-A, not %s\n",
+			connector_type);
+		return -EINVAL;
+	}
+	if (!cfg->num_outputs || cfg->num_outputs > PD_MAX_OUTPUTS) {
+		dev_err(dev, "num_outputs must be within 1..%d\n",
+			PD_MAX_OUTPUTS);
+		return -EINVAL;
+	}
+	if (cfg->pref_refresh < PD_MIN_REFRESH_HZ ||
+	    cfg->pref_refresh > PD_MAX_REFRESH_HZ) {
+		dev_err(dev, "pref_refresh must be within %d..%d Hz\n",
+			PD_MIN_REFRESH_HZ, PD_MAX_REFRESH_HZ);
+		return -EINVAL;
+	}
 
 	if (cfg->max_width < 64 || cfg->max_width > PD_MAX_FB_SIZE ||
 	    cfg->max_height < 64 || cfg->max_height > PD_MAX_FB_SIZE) {
@@ -251,6 +289,7 @@ static int pd_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct pd_device *pd;
 	struct drm_device *drm;
+	unsigned int i;
 	int ret;
 
 	pd = devm_drm_dev_alloc(dev, &pd_drm_driver, struct pd_device, drm);
@@ -276,13 +315,15 @@ static int pd_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = drm_vblank_init(drm, 1);
+	ret = drm_vblank_init(drm, pd->config.num_outputs);
 	if (ret)
 		return ret;
 
-	ret = pd_output_init(pd, &pd->output, 0);
-	if (ret)
-		return ret;
+	for (i = 0; i < pd->config.num_outputs; i++) {
+		ret = pd_output_init(pd, &pd->outputs[i], i);
+		if (ret)
+			return ret;
+	}
 
 	drm_mode_config_reset(drm);
 
@@ -293,9 +334,10 @@ static int pd_probe(struct platform_device *pdev)
 	if (pd->config.fbdev)
 		pd_compat_fbdev_setup(drm, 32);
 
-	drm_info(drm, "%s %d.%d ready: preferred mode %ux%u\n",
+	drm_info(drm, "%s %d.%d ready: %u output(s), preferred mode %ux%u@%u\n",
 		 PD_DRIVER_DESC, PD_DRIVER_MAJOR, PD_DRIVER_MINOR,
-		 pd->config.pref_width, pd->config.pref_height);
+		 pd->config.num_outputs, pd->config.pref_width,
+		 pd->config.pref_height, pd->config.pref_refresh);
 	return 0;
 }
 
@@ -321,6 +363,93 @@ static void pd_shutdown(struct platform_device *pdev)
 	drm_atomic_helper_shutdown(&pd->drm);
 }
 
+/*
+ * Runtime connector control: /sys/devices/.../primedisp/outputN_status
+ * reads "connected" or "disconnected"; writing either one simulates
+ * plugging or unplugging the cable of output N and sends the hotplug
+ * uevent compositors listen for.  (DRM's own debugfs "force" file changes
+ * the state without an event.)
+ */
+struct pd_status_attr {
+	struct device_attribute attr;
+	unsigned int index;
+};
+
+static unsigned int pd_status_index(struct device_attribute *attr)
+{
+	return container_of(attr, struct pd_status_attr, attr)->index;
+}
+
+static ssize_t pd_status_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct pd_device *pd = dev_get_drvdata(dev);
+	struct pd_output *out = &pd->outputs[pd_status_index(attr)];
+
+	return sysfs_emit(buf, "%s\n", READ_ONCE(out->connected) ?
+			  "connected" : "disconnected");
+}
+
+static ssize_t pd_status_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct pd_device *pd = dev_get_drvdata(dev);
+	struct pd_output *out = &pd->outputs[pd_status_index(attr)];
+	bool connected;
+	int idx;
+
+	if (sysfs_streq(buf, "connected"))
+		connected = true;
+	else if (sysfs_streq(buf, "disconnected"))
+		connected = false;
+	else
+		return -EINVAL;
+
+	if (!drm_dev_enter(&pd->drm, &idx))
+		return -ENODEV;
+	if (READ_ONCE(out->connected) != connected) {
+		WRITE_ONCE(out->connected, connected);
+		drm_kms_helper_hotplug_event(&pd->drm);
+	}
+	drm_dev_exit(idx);
+	return count;
+}
+
+static struct pd_status_attr pd_status_attrs[PD_MAX_OUTPUTS] = {
+	{ __ATTR(output0_status, 0644, pd_status_show, pd_status_store), 0 },
+	{ __ATTR(output1_status, 0644, pd_status_show, pd_status_store), 1 },
+	{ __ATTR(output2_status, 0644, pd_status_show, pd_status_store), 2 },
+	{ __ATTR(output3_status, 0644, pd_status_show, pd_status_store), 3 },
+};
+
+static struct attribute *pd_attrs[] = {
+	&pd_status_attrs[0].attr.attr,
+	&pd_status_attrs[1].attr.attr,
+	&pd_status_attrs[2].attr.attr,
+	&pd_status_attrs[3].attr.attr,
+	NULL
+};
+
+/* Only the outputs the device has; called once drvdata is set. */
+static umode_t pd_attr_visible(struct kobject *kobj, struct attribute *attr,
+			       int n)
+{
+	struct pd_device *pd = dev_get_drvdata(kobj_to_dev(kobj));
+
+	return pd && n < pd->config.num_outputs ? attr->mode : 0;
+}
+
+static const struct attribute_group pd_attr_group = {
+	.attrs = pd_attrs,
+	.is_visible = pd_attr_visible,
+};
+
+static const struct attribute_group *pd_attr_groups[] = {
+	&pd_attr_group,
+	NULL
+};
+
 static const struct of_device_id pd_of_match[] = {
 	{ .compatible = PD_OF_COMPATIBLE },
 	{ }
@@ -334,6 +463,7 @@ static struct platform_driver pd_platform_driver = {
 	.driver = {
 		.name = PD_DRIVER_NAME,
 		.of_match_table = pd_of_match,
+		.dev_groups = pd_attr_groups,
 	},
 };
 

@@ -49,6 +49,9 @@
 #define PD_SCALE_MIN		(DRM_PLANE_NO_SCALING / 8)
 #define PD_SCALE_MAX		(DRM_PLANE_NO_SCALING * 8)
 
+/* Most outputs (CRTC + encoder + connector + writeback) one device has. */
+#define PD_MAX_OUTPUTS		4
+
 /* Largest buffer GEM_CREATE allocates. */
 #define PD_GEM_MAX_SIZE		SZ_1G
 
@@ -102,6 +105,10 @@ struct pd_src {
  * @pref_height: height of the preferred mode
  * @max_width: widest mode offered and accepted
  * @max_height: tallest mode offered and accepted
+ * @pref_refresh: refresh rate of the preferred mode, in Hz
+ * @num_outputs: number of outputs, 1 to PD_MAX_OUTPUTS
+ * @connector_type: DRM_MODE_CONNECTOR_VIRTUAL or _HDMIA (which takes EDID
+ *	overrides)
  * @fbdev: whether to set up fbdev emulation
  */
 struct pd_config {
@@ -109,11 +116,15 @@ struct pd_config {
 	unsigned int pref_height;
 	unsigned int max_width;
 	unsigned int max_height;
+	unsigned int pref_refresh;
+	unsigned int num_outputs;
+	int connector_type;
 	bool fbdev;
 };
 
 /**
  * struct pd_output - one display pipeline: CRTC, encoder and connector.
+ * @connected: simulated cable state of @connector (changed through sysfs)
  * @crtc: the CRTC
  * @encoder: the (virtual) encoder feeding @connector
  * @connector: the virtual connector
@@ -139,6 +150,7 @@ struct pd_config {
  * @crc_wq: ordered queue of @crc_work
  */
 struct pd_output {
+	bool connected;
 	struct drm_crtc crtc;
 	struct drm_encoder encoder;
 	struct drm_connector connector;
@@ -169,13 +181,13 @@ struct pd_output {
  * @drm: the DRM device; must stay first for devm_drm_dev_alloc()
  * @pdev: the platform device it is bound to
  * @config: settings taken at probe time
- * @output: the display pipeline
+ * @outputs: the display pipelines (config.num_outputs of them)
  */
 struct pd_device {
 	struct drm_device drm;
 	struct platform_device *pdev;
 	struct pd_config config;
-	struct pd_output output;
+	struct pd_output outputs[PD_MAX_OUTPUTS];
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)

@@ -23,6 +23,7 @@
 #include <drm/drm_vblank.h>
 #include <drm/drm_writeback.h>
 
+#include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
 /*
@@ -231,24 +232,63 @@ static const struct drm_crtc_funcs pd_crtc_funcs = {
 	.get_crc_sources = pd_crtc_get_crc_sources,
 };
 
+/*
+ * The standard modes up to the largest size, with the preferred size marked.
+ * A preferred size or refresh rate the standard list does not have gets a
+ * CVT mode of its own.
+ */
 static int pd_connector_get_modes(struct drm_connector *connector)
 {
 	struct pd_device *pd = to_pd_device(connector->dev);
+	const struct pd_config *cfg = &pd->config;
+	struct drm_display_mode *mode;
+	bool found = false;
 	int count;
 
-	count = drm_add_modes_noedid(connector, pd->config.max_width,
-				     pd->config.max_height);
-	drm_set_preferred_mode(connector, pd->config.pref_width,
-			       pd->config.pref_height);
-	return count;
+	count = drm_add_modes_noedid(connector, cfg->max_width,
+				     cfg->max_height);
+	list_for_each_entry(mode, &connector->probed_modes, head)
+		if (mode->hdisplay == cfg->pref_width &&
+		    mode->vdisplay == cfg->pref_height &&
+		    drm_mode_vrefresh(mode) == cfg->pref_refresh)
+			found = true;
+	if (found) {
+		drm_set_preferred_mode(connector, cfg->pref_width,
+				       cfg->pref_height);
+		return count;
+	}
+
+	mode = drm_cvt_mode(connector->dev, cfg->pref_width, cfg->pref_height,
+			    cfg->pref_refresh, false, false, false);
+	if (!mode)
+		return count;
+	mode->type |= DRM_MODE_TYPE_DRIVER | DRM_MODE_TYPE_PREFERRED;
+	drm_mode_probed_add(connector, mode);
+	return count + 1;
+}
+
+/* An EDID override (HDMI-A connectors, debugfs edid_override) wins. */
+static int pd_output_get_modes(struct drm_connector *connector)
+{
+	int count = pd_compat_edid_override_modes(connector);
+
+	return count > 0 ? count : pd_connector_get_modes(connector);
+}
+
+static enum drm_connector_status pd_connector_detect(struct drm_connector *c,
+						     bool force)
+{
+	return READ_ONCE(connector_to_pd_output(c)->connected) ?
+	       connector_status_connected : connector_status_disconnected;
 }
 
 static const struct drm_connector_helper_funcs pd_connector_helper_funcs = {
-	.get_modes = pd_connector_get_modes,
+	.get_modes = pd_output_get_modes,
 };
 
 static const struct drm_connector_funcs pd_connector_funcs = {
 	.reset = drm_atomic_helper_connector_reset,
+	.detect = pd_connector_detect,
 	.fill_modes = drm_helper_probe_single_connector_modes,
 	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
 	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
@@ -393,16 +433,19 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 		return ret;
 
 	ret = drmm_encoder_init(drm, &out->encoder, &pd_encoder_funcs,
-				DRM_MODE_ENCODER_VIRTUAL, NULL);
+				pd->config.connector_type == DRM_MODE_CONNECTOR_HDMIA ?
+				DRM_MODE_ENCODER_TMDS : DRM_MODE_ENCODER_VIRTUAL,
+				NULL);
 	if (ret)
 		return ret;
 	out->encoder.possible_crtcs = drm_crtc_mask(&out->crtc);
 
 	ret = drmm_connector_init(drm, &out->connector, &pd_connector_funcs,
-				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+				  pd->config.connector_type, NULL);
 	if (ret)
 		return ret;
 	drm_connector_helper_add(&out->connector, &pd_connector_helper_funcs);
+	out->connected = true;
 	out->connector.status = connector_status_connected;
 
 	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
