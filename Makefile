@@ -8,13 +8,14 @@
 #   make check [K=..] [T=..]  the whole test suite in a VM per kernel
 #   make shell [K=6.12]   an interactive shell in a VM with primedisp loaded
 #   make lint             checkpatch --strict and sparse
+#   make docs             the Sphinx book in build/docs/html (warnings are errors)
 #   make kernels          download Debian's 6.1 and 6.12 kernels into the cache
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
 
-.PHONY: all modules install clean kernels tests check demo shell lint
+.PHONY: all modules install clean kernels tests check demo shell lint docs
 
 all: modules
 
@@ -47,6 +48,9 @@ lint:
 	scripts/install-deps.sh
 	scripts/lint.sh
 	for k in 6.1 6.12; do scripts/build-module.sh $$k C=2 CHECK=sparse >/dev/null || exit 1; done
+
+docs:
+	scripts/docs-build.sh
 
 clean:
 	rm -rf build

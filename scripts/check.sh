@@ -84,6 +84,8 @@ host_suite() {
 # Device tree binding and overlay; DKMS builds for each kernel's headers.
 host_suite dt scripts/dt-check.sh
 host_suite dkms scripts/dkms-test.sh $K
+# The Sphinx book, kernel-doc included; any warning fails.
+host_suite docs scripts/docs-build.sh --check
 
 for k in $K; do
 	echo "== kernel $k"

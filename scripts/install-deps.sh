@@ -16,6 +16,8 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio
 	# static checks: sparse, and checkpatch.pl from the 6.12 sources
 	sparse perl linux-source-6.12
+	# documentation (make docs): Sphinx; kernel-doc comes from linux-source-6.12
+	python3-sphinx
 	# device tree binding and overlay checks
 	dt-schema device-tree-compiler qemu-system-arm yamllint
 	# DKMS packaging test
