@@ -281,6 +281,7 @@ static int pd_mode_config_init(struct pd_device *pd)
 	drm->mode_config.cursor_width = PD_CURSOR_MAX;
 	drm->mode_config.cursor_height = PD_CURSOR_MAX;
 	drm->mode_config.normalize_zpos = true;
+	drm->mode_config.async_page_flip = true;
 	return 0;
 }
 

@@ -190,9 +190,22 @@ static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
 	pd_composer_flush_writeback(crtc_to_pd_output(crtc));
 }
 
+/* An asynchronous (tearing) flip only swaps buffers: no mode change. */
+static int pd_crtc_atomic_check(struct drm_crtc *crtc,
+				struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	if (cs->async_flip && drm_atomic_crtc_needs_modeset(cs))
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * Complete the commit's event at the next vblank, or at once if the CRTC
- * is off (the vblank reference cannot be taken then).
+ * is off (the vblank reference cannot be taken then) or the flip was
+ * asynchronous: a scanout without a vblank shows a new buffer from the
+ * moment it is set, tearing allowed.
  */
 static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 				 struct drm_atomic_state *state)
@@ -204,7 +217,8 @@ static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 	crtc->state->event = NULL;
 
 	spin_lock_irq(&crtc->dev->event_lock);
-	if (crtc->state->active && drm_crtc_vblank_get(crtc) == 0)
+	if (crtc->state->active && !crtc->state->async_flip &&
+	    drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);
@@ -213,6 +227,7 @@ static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 
 static const struct drm_crtc_helper_funcs pd_crtc_helper_funcs = {
 	.mode_valid = pd_crtc_mode_valid,
+	.atomic_check = pd_crtc_atomic_check,
 	.atomic_flush = pd_crtc_atomic_flush,
 	.atomic_enable = pd_crtc_atomic_enable,
 	.atomic_disable = pd_crtc_atomic_disable,
