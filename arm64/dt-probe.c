@@ -9,8 +9,9 @@
  *
  * The settings the host put in the overlay come as an environment variable
  * (unknown "name=value" kernel parameters reach init's environment):
- *	pd_dt=PW,PH,MW,MH	primedisp,preferred-width, -height, max-width,
- *				-height of the overlay; "-" for one it leaves out
+ *	pd_dt=PW,PH,MW,MH,N	primedisp,preferred-width, -height, max-width,
+ *				-height and num-outputs of the overlay; "-" for
+ *				one it leaves out
  * init.sh loads primedisp with module parameters that differ from them:
  * a property present in the DT must win, an absent one leaves the module
  * parameter in force (pd_config_read() in the driver, dts/README.md).
@@ -20,7 +21,8 @@
  *			node (of_node, compatible, modalias, driver); the module
  *			made no platform device of its own
  *	dt-settings	the node's properties are the overlay's, and the
- *			connector offers them over the module parameters:
+ *			device follows them over the module parameters:
+ *			num-outputs CRTCs and connectors, the first connector's
  *			preferred mode first and equal to preferred-width/
  *			-height, no mode beyond max-width/-height
  *	prime		a dumb buffer is filled, exported (PRIME_HANDLE_TO_FD),
@@ -180,6 +182,7 @@ struct dev {
 	char debugfs[64];
 	uint32_t conn, crtc;
 	int crtc_index;
+	uint32_t count_crtcs, count_connectors;
 	struct drm_mode_modeinfo *modes;
 	uint32_t count_modes;
 };
@@ -331,6 +334,9 @@ static bool find_output(struct dev *d, struct result *r)
 	res.count_fbs = res.count_encoders = 0;
 	if (xioctl(d->fd, DRM_IOCTL_MODE_GETRESOURCES, &res))
 		return failf(r, "GETRESOURCES: %s", strerror(errno));
+	/* Writeback connectors are hidden: no DRM_CLIENT_CAP_WRITEBACK_CONNECTORS. */
+	d->count_crtcs = res.count_crtcs;
+	d->count_connectors = res.count_connectors;
 
 	/* count_modes == 0 makes the kernel probe the connector. */
 	c.connector_id = conns[0];
@@ -368,27 +374,28 @@ static bool find_output(struct dev *d, struct result *r)
 	return failf(r, "encoder %u can drive no CRTC", e.encoder_id);
 }
 
-/* The four settings, in the order of pd_dt=. */
+/* The settings, in the order of pd_dt=. */
 static const struct {
 	const char *prop, *param;
-} settings[4] = {
+} settings[5] = {
 	{ "primedisp,preferred-width", "pref_width" },
 	{ "primedisp,preferred-height", "pref_height" },
 	{ "primedisp,max-width", "max_width" },
 	{ "primedisp,max-height", "max_height" },
+	{ "primedisp,num-outputs", "num_outputs" },
 };
 
 static bool test_dt_settings(struct dev *d, const char *node, struct result *r)
 {
 	const char *env = getenv("pd_dt");
-	uint32_t val[4], bigw = 0, bigh = 0, pw, ph, mw, mh;
+	uint32_t val[5], bigw = 0, bigh = 0, pw, ph, mw, mh, outputs;
 	const struct drm_mode_modeinfo *m;
-	char want[4][16];
+	char want[5][16];
 
-	if (!env || sscanf(env, "%15[-0-9],%15[-0-9],%15[-0-9],%15[-0-9]",
-			   want[0], want[1], want[2], want[3]) != 4)
-		return failf(r, "no pd_dt=PW,PH,MW,MH on the kernel command line");
-	for (int i = 0; i < 4; i++) {
+	if (!env || sscanf(env, "%15[-0-9],%15[-0-9],%15[-0-9],%15[-0-9],%15[-0-9]",
+			   want[0], want[1], want[2], want[3], want[4]) != 5)
+		return failf(r, "no pd_dt=PW,PH,MW,MH,N on the kernel command line");
+	for (int i = 0; i < 5; i++) {
 		uint32_t dt = 0, param = 0;
 		bool in_dt = dt_u32(node, settings[i].prop, &dt);
 
@@ -412,9 +419,14 @@ static bool test_dt_settings(struct dev *d, const char *node, struct result *r)
 	ph = val[1];
 	mw = val[2];
 	mh = val[3];
+	outputs = val[4];
 
 	if (!find_output(d, r))
 		return false;
+	say("%u CRTCs, %u connectors", d->count_crtcs, d->count_connectors);
+	if (d->count_crtcs != outputs || d->count_connectors != outputs)
+		return failf(r, "%u CRTCs and %u connectors, expected %u outputs",
+			     d->count_crtcs, d->count_connectors, outputs);
 
 	/* The preferred mode is sorted first (drm_mode_sort). */
 	m = &d->modes[0];

@@ -47,7 +47,8 @@ while read -r mod; do
 	fi
 done </modules/load-order
 if [ -z "$load_failed" ] && ! out=$(insmod /modules/primedisp.ko \
-	pref_width=800 pref_height=600 max_width=2560 max_height=1600 2>&1); then
+	pref_width=800 pref_height=600 max_width=2560 max_height=1600 num_outputs=2 \
+	2>&1); then
 	load_failed="insmod primedisp.ko: $out"
 fi
 if [ -n "$load_failed" ]; then

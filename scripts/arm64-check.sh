@@ -104,7 +104,8 @@ need_tools() {
 
 # QEMU's DT for exactly the options the guest boots with, plus the overlay.
 # Sets DTB, and DT_SETTINGS to the overlay's preferred-width, -height,
-# max-width and -height ("-" for one it leaves out) for the guest to check.
+# max-width, -height and num-outputs ("-" for one it leaves out) for the
+# guest to check.
 make_dtb() {
 	local log=$out/dtb.log p v
 	DT_SETTINGS=
@@ -125,7 +126,7 @@ make_dtb() {
 	[ "$(fdtget "$out/virt-primedisp.dtb" /display-controller compatible 2>>"$log")" = \
 		primedisp,virtual-display ] ||
 		{ echo "no /display-controller with our compatible in the DTB" >>"$log"; return 1; }
-	for p in preferred-width preferred-height max-width max-height; do
+	for p in preferred-width preferred-height max-width max-height num-outputs; do
 		v=$(fdtget -t u "$out/virt-primedisp.dtb" /display-controller "primedisp,$p" 2>/dev/null) ||
 			v=-
 		DT_SETTINGS+=${DT_SETTINGS:+,}$v

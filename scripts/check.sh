@@ -8,8 +8,9 @@
 #
 # Installs missing Debian packages, provisions the kernels, builds the module
 # for each (W=1 and sparse: a warning is a failure), runs checkpatch, builds
-# the tests, runs the host suites (device tree, DKMS, the arm64 DT probe in
-# an aarch64 VM), then boots one VM per kernel and runs the suite inside it.
+# the tests, runs the host suites (device tree, DKMS, documentation, the arm64
+# DT probe in an aarch64 VM), then boots one VM per kernel and runs the suite
+# inside it.
 # Prints a line per test, a summary per kernel and, last, the plain line
 # "N passed, N failed, N skipped".  Exits non-zero on any failure.
 
