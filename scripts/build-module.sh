@@ -3,20 +3,42 @@
 #
 # build-module.sh - build primedisp.ko for one of the provisioned kernels.
 #
-# Usage: scripts/build-module.sh SERIES [extra make args...]
+# Usage: scripts/build-module.sh [--arch arm64] SERIES [extra make args...]
 #   SERIES is 6.1 or 6.12.  The sources are copied to build/KREL/ (Kbuild
 #   writes its objects next to the sources, so each kernel gets its own
 #   copy) and built there with W=1.  The build log is build/KREL/build.log;
 #   the path of the module is printed on stdout.  Exit status 1 on a failed
 #   build, 2 if the build printed a compiler warning.
+#
+#   --arch arm64 cross-builds for Debian's arm64 kernel of the series
+#   (scripts/fetch-arm64.sh: KREL ends in -arm64) with gcc-aarch64-linux-gnu.
+#   Without it (or with --arch x86_64) the build is for the x86 kernels of
+#   fetch-kernels.sh, natively.
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-series=${1:?usage: build-module.sh SERIES}
+arch=x86_64
+case ${1:-} in
+--arch) arch=${2:?--arch needs an argument}; shift 2 ;;
+--arch=*) arch=${1#*=}; shift ;;
+esac
+series=${1:?usage: build-module.sh [--arch arm64] SERIES}
 shift
 
-read -r _ krel root < <("$top/scripts/fetch-kernels.sh" "$series")
+cross=()
+case $arch in
+x86_64 | amd64)
+	read -r _ krel root < <("$top/scripts/fetch-kernels.sh" "$series")
+	;;
+arm64 | aarch64)
+	read -r _ krel root < <("$top/scripts/fetch-arm64.sh" "$series")
+	# The headers' .kernelvariables name the compiler $(CROSS_COMPILE)gcc-12.
+	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	;;
+*) echo "build-module: unknown architecture '$arch' (x86_64 or arm64)" >&2; exit 1 ;;
+esac
+[ -n "${krel:-}" ] || { echo "build-module: no $arch kernel for $series" >&2; exit 1; }
 kdir="$root/usr/src/linux-headers-$krel"
 out="$top/build/$krel"
 
@@ -30,7 +52,7 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='modules.order' \
 	"$top/Kbuild" "$top/drm" "$top/uapi" "$out/"
 
-if ! make -C "$kdir" M="$out" W=1 modules "$@" >"$out/build.log" 2>&1; then
+if ! make -C "$kdir" M="$out" "${cross[@]}" W=1 modules "$@" >"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
 	echo "build-module: build for $krel failed (log: $out/build.log)" >&2
 	exit 1

@@ -8,7 +8,9 @@
 #
 # Installs missing Debian packages, provisions the kernels, builds the module
 # for each (W=1 and sparse: a warning is a failure), runs checkpatch, builds
-# the tests, then boots one VM per kernel and runs the suite inside it.
+# the tests, runs the host suites (device tree, DKMS, documentation, the arm64
+# DT probe in an aarch64 VM), then boots one VM per kernel and runs the suite
+# inside it.
 # Prints a line per test, a summary per kernel and, last, the plain line
 # "N passed, N failed, N skipped".  Exits non-zero on any failure.
 
@@ -86,6 +88,8 @@ host_suite dt scripts/dt-check.sh
 host_suite dkms scripts/dkms-test.sh $K
 # The Sphinx book, kernel-doc included; any warning fails.
 host_suite docs scripts/docs-build.sh --check
+# primedisp probed from the DT overlay on Debian's arm64 kernels (qemu virt).
+host_suite arm64 scripts/arm64-check.sh $K
 
 for k in $K; do
 	echo "== kernel $k"

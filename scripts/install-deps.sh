@@ -22,6 +22,12 @@ PKGS=(
 	dt-schema device-tree-compiler qemu-system-arm yamllint
 	# DKMS packaging test
 	dkms openssl
+	# arm64 device-tree probe (scripts/arm64-check.sh): cross compiler, static
+	# libc and uapi headers for the guest's test; the arm64 kernels and
+	# busybox are only downloaded (scripts/fetch-arm64.sh), never installed;
+	# QEMU and dtc as for the dt group
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross
+	qemu-system-arm device-tree-compiler
 )
 
 missing=()
