@@ -28,6 +28,12 @@ PKGS=(
 	# QEMU and dtc as for the dt group
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross
 	qemu-system-arm device-tree-compiler
+	# real clients driven by the client_* tests: kmscube and Weston (GL
+	# through Mesa's GBM: kms_swrast/llvmpipe), GStreamer's v4l2src and
+	# kmssink, v4l2-ctl for looking at the camera by hand
+	kmscube weston libgl1-mesa-dri libegl-mesa0 libgbm1
+	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+	gstreamer1.0-plugins-bad v4l-utils
 )
 
 missing=()

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * client_gstreamer - GStreamer 1.22 (gst-launch-1.0) streams a V4L2 camera
+ * (the vivid test driver) to primedisp through kmssink without copying a
+ * frame:
+ *
+ *  dmabuf-*:	    v4l2src io-mode=dmabuf: vivid exports its buffers as
+ *		    dma-bufs and kmssink imports them into primedisp (PRIME
+ *		    import) to scan them out;
+ *  dmabuf-import-*: v4l2src io-mode=dmabuf-import: kmssink allocates
+ *		    primedisp dumb buffers, exports them (PRIME export) and
+ *		    the camera captures into them.
+ *
+ * kmssink must not fall back to copying: its GST_PERFORMANCE category logs
+ * "frame copy" when it does.  Its own log shows the PRIME paths taken.
+ *
+ * What reaches the screen: the test first captures one frame from vivid
+ * itself (OSD text off, so every frame is the same test pattern), shows it
+ * on primedisp from a buffer of its own and reads that frame's CRC.  While
+ * GStreamer streams, the CRC of the screen must be that same value.  For
+ * BGRx the CRC is also computed in userspace from the captured pixels.
+ *
+ * Formats: BGRx (DRM XRGB8888) always; YUY2 and NV12 need primedisp's
+ * primary plane (the one kmssink flips with force-modesetting) to list
+ * DRM_FORMAT_YUYV / NV12; those subtests skip until it does.
+ *
+ * The camera runs at 5 frames per second: 6.1's vivid warns with a stack
+ * trace when its thread falls behind a faster rate under emulation.
+ * GStreamer's registry lives under /tmp and only knows the three plugins the
+ * pipelines need, so building it takes seconds, not minutes, under TCG.
+ */
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "pd_client.h"
+#include "pd_crc.h"
+#include "pd_v4l2.h"
+#include "pdtest.h"
+
+#define GST_LAUNCH	"/usr/bin/gst-launch-1.0"
+#define PLUGIN_DIR	"/tmp/pd-gst-plugins"
+#define REGISTRY	"/tmp/pd-gst-registry.bin"
+#define CAM_W		640
+#define CAM_H		480
+#define CAM_FPS		5
+#define NUM_BUFFERS	"50"	/* 10 s of video */
+
+struct fmt {
+	const char *gst;	/* GStreamer's name */
+	uint32_t v4l2, drm;	/* same memory layout */
+	uint32_t bpp, lines;	/* dumb buffer: bits per pixel, lines per 1 image line */
+};
+
+static const struct fmt fmt_bgrx = { "BGRx", V4L2_PIX_FMT_XBGR32, DRM_FORMAT_XRGB8888, 32, 2 };
+static const struct fmt fmt_yuy2 = { "YUY2", V4L2_PIX_FMT_YUYV, DRM_FORMAT_YUYV, 16, 2 };
+static const struct fmt fmt_nv12 = { "NV12", V4L2_PIX_FMT_NV12, DRM_FORMAT_NV12, 8, 3 };
+
+/* ---- GStreamer --------------------------------------------------------------- */
+
+/*
+ * A plugin directory with only what the pipelines use: core elements
+ * (capsfilter), v4l2src, kmssink.  Skips if a plugin is not installed.
+ */
+static void gst_setup(void)
+{
+	static const struct { const char *file, *package; } plugins[] = {
+		{ "libgstcoreelements.so", "libgstreamer1.0-0" },
+		{ "libgstvideo4linux2.so", "gstreamer1.0-plugins-good" },
+		{ "libgstkms.so", "gstreamer1.0-plugins-bad" },
+	};
+
+	pd_client_require(GST_LAUNCH, "gstreamer1.0-tools");
+	mkdir(PLUGIN_DIR, 0755);
+	for (size_t i = 0; i < sizeof(plugins) / sizeof(plugins[0]); i++) {
+		char pattern[128], link[128];
+		glob_t g;
+
+		snprintf(pattern, sizeof(pattern), "/usr/lib/*/gstreamer-1.0/%s", plugins[i].file);
+		pd_require(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc >= 1,
+			   "GStreamer plugin %s not found (apt-get install %s)",
+			   plugins[i].file, plugins[i].package);
+		snprintf(link, sizeof(link), PLUGIN_DIR "/%s", plugins[i].file);
+		if (access(link, F_OK))
+			pd_assert_f(symlink(g.gl_pathv[0], link) == 0, "symlink %s", link);
+		globfree(&g);
+	}
+	setenv("GST_PLUGIN_SYSTEM_PATH_1_0", PLUGIN_DIR, 1);
+	unsetenv("GST_PLUGIN_PATH");
+	unsetenv("GST_PLUGIN_PATH_1_0");
+	setenv("GST_REGISTRY", REGISTRY, 1);
+	setenv("GST_DEBUG_NO_COLOR", "1", 1);
+}
+
+/* ---- the camera ------------------------------------------------------------------- */
+
+/* Set vivid's "OSD Text Mode" to "None": no counters or clock in the frames. */
+static void vivid_osd_off(int fd)
+{
+	struct v4l2_queryctrl qc = { .id = V4L2_CTRL_FLAG_NEXT_CTRL };
+
+	while (ioctl(fd, VIDIOC_QUERYCTRL, &qc) == 0) {
+		if (!strcmp((char *)qc.name, "OSD Text Mode") && qc.type == V4L2_CTRL_TYPE_MENU) {
+			for (int i = qc.minimum; i <= qc.maximum; i++) {
+				struct v4l2_querymenu qm = { .id = qc.id, .index = i };
+				struct v4l2_ext_control c = { .id = qc.id, .value = i };
+				struct v4l2_ext_controls cs = {
+					.which = V4L2_CTRL_WHICH_CUR_VAL, .count = 1, .controls = &c,
+				};
+
+				if (ioctl(fd, VIDIOC_QUERYMENU, &qm) || strcmp((char *)qm.name, "None"))
+					continue;
+				pd_assert_f(ioctl(fd, VIDIOC_S_EXT_CTRLS, &cs) == 0,
+					    "cannot set vivid's OSD Text Mode to None");
+				pd_info("vivid: OSD text off");
+				return;
+			}
+		}
+		qc.id |= V4L2_CTRL_FLAG_NEXT_CTRL;
+	}
+	pd_fail("vivid has no \"OSD Text Mode\" control with a \"None\" entry");
+}
+
+struct frame {
+	uint8_t *data;
+	uint32_t pitch, size;
+};
+
+/* Load vivid, turn its OSD off and capture one frame of @f (the second). */
+static void capture_frame(const struct fmt *f, char *dev, size_t dev_len, struct frame *out)
+{
+	struct v4l2_pix_format pix;
+	struct v4l2_buffer buf;
+	void *maps[2];
+	size_t lens[2];
+	int fd;
+
+	pd_vivid_load(PD_VIVID_VMALLOC);
+	fd = pd_vivid_open(dev, dev_len);
+	pd_require(pd_v4l2_has_format(fd, f->v4l2), "vivid does not offer %s",
+		   pd_v4l2_fourcc_str(f->v4l2));
+	vivid_osd_off(fd);
+	pd_v4l2_set_format(fd, CAM_W, CAM_H, f->v4l2, &pix);
+	pd_v4l2_set_fps(fd, CAM_FPS);
+	pd_assert_eq(pd_v4l2_reqbufs(fd, V4L2_MEMORY_MMAP, 2), 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		maps[i] = pd_v4l2_mmap(fd, i, &lens[i], PROT_READ);
+		pd_v4l2_qbuf(fd, V4L2_MEMORY_MMAP, i, -1, 0);
+	}
+	pd_v4l2_streamon(fd);
+	pd_v4l2_dqbuf(fd, V4L2_MEMORY_MMAP, &buf, 5000);
+	pd_v4l2_qbuf(fd, V4L2_MEMORY_MMAP, buf.index, -1, 0);
+	pd_v4l2_dqbuf(fd, V4L2_MEMORY_MMAP, &buf, 5000);
+	out->pitch = pix.bytesperline;
+	out->size = pix.sizeimage;
+	pd_assert_f(buf.bytesused >= out->size, "frame of %u bytes, %u expected",
+		    buf.bytesused, out->size);
+	out->data = malloc(out->size);
+	pd_assert(out->data);
+	memcpy(out->data, maps[buf.index], out->size);
+	pd_v4l2_streamoff(fd);
+	for (int i = 0; i < 2; i++)
+		munmap(maps[i], lens[i]);
+	pd_v4l2_reqbufs(fd, V4L2_MEMORY_MMAP, 0);
+	close(fd);
+	pd_info("captured a %ux%u %s frame from %s (pitch %u)", CAM_W, CAM_H,
+		pd_v4l2_fourcc_str(f->v4l2), dev, out->pitch);
+}
+
+/* ---- the reference on screen ------------------------------------------------------ */
+
+/*
+ * Show @fr on primedisp from a dumb buffer of our own, at CAM_W x CAM_H, and
+ * return the CRC of that frame.  Uses a second file descriptor as DRM master
+ * and closes it afterwards (which removes the framebuffer).
+ */
+static uint32_t reference_crc(struct pd_screen *s, const struct fmt *f, const struct frame *fr)
+{
+	uint32_t handle, pitch, fb, handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	drmModeConnector *c;
+	drmModeModeInfo mode = { 0 };
+	uint64_t size;
+	uint32_t crc;
+	uint8_t *map;
+	int fd, ret;
+
+	fd = pd_open_card(NULL);
+	if (!drmIsMaster(fd))
+		pd_assert_f(drmSetMaster(fd) == 0, "cannot become DRM master");
+	c = drmModeGetConnector(fd, s->conn);
+	pd_assert(c);
+	for (int i = 0; i < c->count_modes && !mode.clock; i++)
+		if (c->modes[i].hdisplay == CAM_W && c->modes[i].vdisplay == CAM_H)
+			mode = c->modes[i];
+	drmModeFreeConnector(c);
+	pd_assert_f(mode.clock, "connector %u offers no %dx%d mode", s->conn, CAM_W, CAM_H);
+
+	/* Two lines per image line cover NV12's chroma plane (half as many). */
+	handle = pd_dumb_create(fd, CAM_W, CAM_H * f->lines / 2, f->bpp, &pitch, &size);
+	map = pd_dumb_map(fd, handle, size, PROT_READ | PROT_WRITE);
+	for (uint32_t y = 0; y < CAM_H; y++)
+		memcpy(map + (size_t)y * pitch, fr->data + (size_t)y * fr->pitch,
+		       CAM_W * f->bpp / 8);
+	handles[0] = handle;
+	pitches[0] = pitch;
+	if (f->drm == DRM_FORMAT_NV12) {
+		/* V4L2's NV12: the CbCr plane follows the Y plane, same pitch. */
+		for (uint32_t y = 0; y < CAM_H / 2; y++)
+			memcpy(map + (size_t)(CAM_H + y) * pitch,
+			       fr->data + (size_t)(CAM_H + y) * fr->pitch, CAM_W);
+		handles[1] = handle;
+		pitches[1] = pitch;
+		offsets[1] = pitch * CAM_H;
+	}
+	munmap(map, size);
+	ret = drmModeAddFB2(fd, CAM_W, CAM_H, f->drm, handles, pitches, offsets, &fb, 0);
+	pd_assert_f(ret == 0, "ADDFB2 %dx%d %s failed", CAM_W, CAM_H, f->gst);
+	ret = drmModeSetCrtc(fd, s->crtc, fb, 0, 0, &s->conn, 1, &mode);
+	pd_assert_f(ret == 0, "SETCRTC %s with a %s framebuffer failed", mode.name, f->gst);
+	pd_assert_f(pd_crtc_crc(fd, s->crtc_idx, &crc), "no CRC");
+	if (f->drm == DRM_FORMAT_XRGB8888) {
+		uint32_t mine = pd_frame_crc(fr->data, CAM_W, CAM_H, fr->pitch, f->drm);
+
+		pd_assert_f(crc == mine, "camera frame shown by the test: CRC 0x%08x, its pixels give 0x%08x",
+			    crc, mine);
+	}
+	pd_assert_f(crc != pd_solid_crc(CAM_W, CAM_H, 0), "the camera frame is black");
+	pd_info("the camera frame shown by the test: CRC 0x%08x", crc);
+	close(fd);	/* removes the framebuffer: the CRTC goes off */
+	return crc;
+}
+
+/* ---- streaming ------------------------------------------------------------------- */
+
+static char *read_file(const char *path)
+{
+	size_t len = 0, cap = 1 << 20, n;
+	char *buf = malloc(cap);
+	FILE *f = fopen(path, "re");
+
+	pd_assert(buf);
+	while (f && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 65536)
+			pd_assert((buf = realloc(buf, cap *= 2)));
+	}
+	buf[len] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static void stream(const struct fmt *f, bool import)
+{
+	const char *io = import ? "dmabuf-import" : "dmabuf";
+	char dev[32], devarg[48], ioarg[48], caps[128], sink[3][48], log[] = "/tmp/pd-gst-XXXXXX";
+	char *argv[16], *out, *text;
+	struct pd_crtc_view v;
+	struct pd_screen s;
+	struct pd_proc p;
+	struct frame fr;
+	uint32_t ref, black = pd_solid_crc(CAM_W, CAM_H, 0);
+	int argc = 0, matched = 0, samples = 0, rc, logfd;
+	double t0;
+
+	gst_setup();
+	pd_screen_open(&s);
+	pd_require(pd_screen_plane_has_format(&s, f->drm), "primedisp has no %.4s plane format",
+		   (const char *)&f->drm);
+
+	capture_frame(f, dev, sizeof(dev), &fr);
+	ref = reference_crc(&s, f, &fr);
+
+	logfd = mkstemp(log);
+	pd_assert(logfd >= 0);
+	close(logfd);
+	setenv("GST_DEBUG", "kmssink:6,kmsallocator:6,GST_PERFORMANCE:5,v4l2src:4", 1);
+	setenv("GST_DEBUG_FILE", log, 1);
+	snprintf(devarg, sizeof(devarg), "device=%s", dev);
+	snprintf(ioarg, sizeof(ioarg), "io-mode=%s", io);
+	snprintf(caps, sizeof(caps), "video/x-raw,format=%s,width=%d,height=%d,framerate=%d/1",
+		 f->gst, CAM_W, CAM_H, CAM_FPS);
+	snprintf(sink[0], sizeof(sink[0]), "driver-name=%s", pd_driver_name());
+	snprintf(sink[1], sizeof(sink[1]), "connector-id=%u", s.conn);
+	snprintf(sink[2], sizeof(sink[2]), "plane-id=%u", s.plane);
+	argv[argc++] = GST_LAUNCH;
+	argv[argc++] = "v4l2src";
+	argv[argc++] = devarg;
+	argv[argc++] = ioarg;
+	argv[argc++] = "num-buffers=" NUM_BUFFERS;
+	argv[argc++] = "!";
+	argv[argc++] = caps;
+	argv[argc++] = "!";
+	argv[argc++] = "kmssink";
+	argv[argc++] = sink[0];
+	argv[argc++] = "force-modesetting=true";
+	argv[argc++] = sink[1];
+	argv[argc++] = sink[2];
+	argv[argc] = NULL;
+	pd_info("running: %s v4l2src %s %s num-buffers=%s ! %s ! kmssink %s force-modesetting=true %s %s",
+		GST_LAUNCH, devarg, ioarg, NUM_BUFFERS, caps, sink[0], sink[1], sink[2]);
+	t0 = pd_now();
+	pd_proc_start(&p, argv);
+
+	if (!pd_screen_wait(&s, CAM_W, CAM_H, 0, 40000, &p, &v)) {
+		out = pd_proc_output(&p);
+		pd_client_show("gst-launch-1.0", out, 30);
+		pd_fail("gst-launch-1.0 %s before the CRTC showed %dx%d",
+			pd_proc_poll(&p) ? "exited" : "did not set a mode within 40 s", CAM_W, CAM_H);
+	}
+	pd_info("kmssink set %ux%u after %.1f s", v.w, v.h, pd_now() - t0);
+
+	/* The camera's frames on screen: the reference CRC, again and again. */
+	while (matched < 3 && !pd_proc_poll(&p) && pd_now() - t0 < 60) {
+		uint32_t crc = pd_screen_crc(&s);
+
+		v = pd_screen_view(&s);
+		if (pd_proc_poll(&p) || v.w != CAM_W || v.h != CAM_H)
+			break;	/* the pipeline ended: no longer its frame */
+		samples++;
+		pd_info("%5.1f s: fb %u CRC 0x%08x%s", pd_now() - t0, v.fb, crc,
+			crc == ref ? " = the camera frame" : crc == black ? " (black)" : "");
+		if (crc == ref) {
+			matched++;
+		} else {
+			/* kmssink shows a black buffer while it sets the mode; nothing else. */
+			pd_assert_f(crc == black && !matched,
+				    "CRC 0x%08x on screen while streaming: neither the camera frame "
+				    "(0x%08x) nor kmssink's black mode-setting buffer", crc, ref);
+		}
+		pd_msleep(500);
+	}
+
+	rc = pd_proc_wait(&p, (int)((90 - (pd_now() - t0)) * 1000));
+	out = pd_proc_output(&p);
+	text = read_file(log);
+	if (rc || matched < 3)
+		pd_client_show("gst-launch-1.0", out, 30);
+	pd_info("pipeline ran %.1f s: %d samples, %d showed the camera frame; kmssink: "
+		"%d imports, %d cached imports, %d exports, %d frame copies",
+		pd_now() - t0, samples, matched, pd_count_lines(text, "setting KMS mem"),
+		pd_count_lines(text, "found KMS mem"), pd_count_lines(text, "Exported bo handle"),
+		pd_count_lines(text, "frame copy"));
+	pd_assert_f(rc != -1, "gst-launch-1.0 did not finish %s buffers", NUM_BUFFERS);
+	pd_assert_f(rc == 0, "gst-launch-1.0 exited with %d", rc);
+	pd_assert_f(matched >= 3, "the camera frame was on screen in %d of %d samples",
+		    matched, samples);
+
+	if (!strstr(text, "prime import (\u2713) / prime export (\u2713)"))
+		pd_client_show("GStreamer log", text, 40);
+	pd_assert_f(strstr(text, "prime import (\u2713) / prime export (\u2713)"),
+		    "kmssink does not see PRIME import and export");
+	pd_assert_f(!strstr(text, "frame copy"), "kmssink copied frames (GST_PERFORMANCE: frame copy)");
+	if (import) {
+		/* kmssink's own buffers, exported to the camera, come back to it. */
+		pd_assert_f(pd_count_lines(text, "Exported bo handle") >= 2,
+			    "kmssink exported no primedisp buffers to the camera");
+		pd_assert_f(pd_count_lines(text, "found KMS mem") >= 3,
+			    "kmssink did not get its exported buffers back filled");
+	} else {
+		/* The camera's dma-bufs imported into primedisp. */
+		pd_assert_f(pd_count_lines(text, "setting KMS mem") >= 1,
+			    "kmssink imported no camera dma-buf into primedisp");
+	}
+	free(text);
+	free(out);
+	unlink(log);
+	free(fr.data);
+	pd_proc_cleanup(&p);
+	pd_screen_close(&s);
+	pd_vivid_unload(NULL);
+}
+
+static void test_dmabuf_bgrx(void)
+{
+	stream(&fmt_bgrx, false);
+}
+
+static void test_dmabuf_import_bgrx(void)
+{
+	stream(&fmt_bgrx, true);
+}
+
+static void test_dmabuf_yuy2(void)
+{
+	stream(&fmt_yuy2, false);
+}
+
+static void test_dmabuf_import_yuy2(void)
+{
+	stream(&fmt_yuy2, true);
+}
+
+static void test_dmabuf_nv12(void)
+{
+	stream(&fmt_nv12, false);
+}
+
+static void test_dmabuf_import_nv12(void)
+{
+	stream(&fmt_nv12, true);
+}
+
+static const struct pd_subtest subtests[] = {
+	{ "dmabuf-bgrx", test_dmabuf_bgrx,
+	  "v4l2src io-mode=dmabuf ! kmssink, BGRx: camera dma-bufs imported, frame on screen" },
+	{ "dmabuf-import-bgrx", test_dmabuf_import_bgrx,
+	  "v4l2src io-mode=dmabuf-import ! kmssink, BGRx: camera fills primedisp's buffers" },
+	{ "dmabuf-yuy2", test_dmabuf_yuy2, "as dmabuf-bgrx with YUY2 (needs a YUYV plane)" },
+	{ "dmabuf-import-yuy2", test_dmabuf_import_yuy2,
+	  "as dmabuf-import-bgrx with YUY2 (needs a YUYV plane)" },
+	{ "dmabuf-nv12", test_dmabuf_nv12, "as dmabuf-bgrx with NV12 (needs an NV12 plane)" },
+	{ "dmabuf-import-nv12", test_dmabuf_import_nv12,
+	  "as dmabuf-import-bgrx with NV12 (needs an NV12 plane)" },
+	{ }
+};
+
+int main(int argc, char **argv)
+{
+	/* Registry, camera, reference and 10 s of video: more than the default. */
+	setenv("PDTEST_TIMEOUT", "110", 0);
+	return pd_main(argc, argv, subtests,
+		       "GStreamer: a V4L2 camera to primedisp through kmssink with PRIME, no copies.");
+}

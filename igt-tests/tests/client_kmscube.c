@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * client_kmscube - kmscube (Debian package kmscube) renders a spinning cube
+ * with OpenGL ES through GBM on primedisp and page-flips it to the screen.
+ *
+ * primedisp has no Mesa driver of its own: Mesa's GBM (22.3) loads
+ * kms_swrast for it, llvmpipe renders into dumb buffers of the card, and
+ * kmscube flips them with the legacy page-flip ioctl.  The test proves a
+ * cube was scanned out, not only that kmscube exited cleanly: while it runs,
+ * the CRCs sampled from the CRTC differ from one another (the cube turns)
+ * and from a black or a plain grey (kmscube's background) frame, and each
+ * sample taken while one buffer stayed on screen equals the CRC computed
+ * from that buffer's bytes.
+ *
+ * kmscube quits as soon as stdin is readable ("user interrupted!"), so the
+ * test keeps a pipe to it open.  The cube is drawn at 640x480: llvmpipe under
+ * QEMU's TCG renders a few frames per second, and 120 frames of the
+ * preferred 1024x768 would take over a minute.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pd_client.h"
+#include "pdtest.h"
+
+#define KMSCUBE		"/usr/bin/kmscube"
+#define CUBE_W		640
+#define CUBE_H		480
+#define CUBE_FRAMES	"120"
+
+static void test_cube(void)
+{
+	char *argv[] = { KMSCUBE, "-D", NULL, "-c", CUBE_FRAMES, "-v", "640x480", NULL };
+	uint32_t crcs[64], black, grey1, grey2;
+	int ncrc = 0, distinct = 0, checked = 0, matched = 0, rc, last_frames = -1;
+	struct pd_crtc_view before, v;
+	struct pd_screen s;
+	struct pd_proc p;
+	double t0;
+	char *out, *r;
+
+	pd_client_require(KMSCUBE, "kmscube");
+	pd_screen_open(&s);
+	argv[2] = s.path;
+	black = pd_solid_crc(CUBE_W, CUBE_H, 0x000000);
+	/* glClearColor(0.5, 0.5, 0.5, 1.0): 0x7f or 0x80 per channel. */
+	grey1 = pd_solid_crc(CUBE_W, CUBE_H, 0x7f7f7f);
+	grey2 = pd_solid_crc(CUBE_W, CUBE_H, 0x808080);
+
+	before = pd_screen_view(&s);
+	pd_info("running: %s -D %s -c %s -v 640x480", KMSCUBE, s.path, CUBE_FRAMES);
+	t0 = pd_now();
+	pd_proc_start(&p, argv);
+	if (!pd_screen_wait(&s, CUBE_W, CUBE_H, before.fb, 60000, &p, &v)) {
+		out = pd_proc_output(&p);
+		pd_client_show("kmscube", out, 30);
+		pd_fail("kmscube %s before the CRTC showed %dx%d (after %.1f s)",
+			pd_proc_poll(&p) ? "exited" : "did not set a mode within 60 s",
+			CUBE_W, CUBE_H, pd_now() - t0);
+	}
+	pd_info("first frame on screen after %.1f s (fb %u)", pd_now() - t0, v.fb);
+
+	/* Look at the screen now and then while the cube turns. */
+	while (!pd_proc_poll(&p) && ncrc < 64 && pd_now() - t0 < 90) {
+		struct pd_sample smp;
+		bool is_new = true;
+
+		pd_screen_sample(&s, &smp);
+		if (pd_proc_poll(&p) || smp.w != CUBE_W || smp.h != CUBE_H)
+			break;	/* kmscube is done: what follows is not its frame */
+		pd_info("%5.1f s: fb %u CRC 0x%08x%s%s", pd_now() - t0, smp.fb, smp.crc,
+			smp.match ? " = CRC of its bytes" :
+			smp.checked ? " (its bytes changed meanwhile)" : " (buffer flipped meanwhile)",
+			smp.crc == grey1 || smp.crc == grey2 ? ": plain grey" : "");
+		pd_assert_f(smp.crc != black, "black frame while kmscube runs");
+		pd_msleep(1500);
+		/* Its first frame, shown by the mode set, is the background alone. */
+		if (smp.crc == grey1 || smp.crc == grey2) {
+			pd_assert_f(!ncrc, "plain grey frame (kmscube's background) after the cube");
+			continue;
+		}
+		for (int i = 0; i < ncrc; i++)
+			is_new &= crcs[i] != smp.crc;
+		crcs[ncrc++] = smp.crc;
+		distinct += is_new;
+		checked += smp.checked;
+		matched += smp.match;
+	}
+
+	rc = pd_proc_wait(&p, (int)((95 - (pd_now() - t0)) * 1000));
+	out = pd_proc_output(&p);
+	for (r = out; (r = strstr(r, "Rendered ")); r++)
+		last_frames = atoi(r + 9);
+	pd_client_show("kmscube", out, 6);
+	pd_info("kmscube ran %.1f s; %d samples of the cube, %d distinct, %d of %d checked equal "
+		"to the CRC of the buffer's bytes", pd_now() - t0, ncrc, distinct, matched, checked);
+	pd_assert_f(rc != -1, "kmscube did not finish %s frames within 95 s", CUBE_FRAMES);
+	pd_assert_f(rc == 0, "kmscube exited with %d", rc);
+	pd_assert_f(!strstr(out, "user interrupted"), "kmscube stopped early: stdin was readable");
+	pd_assert_f(last_frames >= atoi(CUBE_FRAMES) - 1,
+		    "kmscube reported %d frames rendered, %s asked", last_frames, CUBE_FRAMES);
+	pd_assert_f(ncrc >= 3, "only %d samples of the cube on screen while kmscube ran", ncrc);
+	pd_assert_f(distinct >= 3, "the cube does not turn on screen: %d distinct CRCs in %d samples",
+		    distinct, ncrc);
+	pd_assert_f(matched >= 1, "no sample equals the CRC of kmscube's buffer (%d checked)",
+		    checked);
+	free(out);
+	pd_proc_cleanup(&p);
+	pd_screen_close(&s);
+}
+
+static const struct pd_subtest subtests[] = {
+	{ "cube-120-frames", test_cube,
+	  "kmscube -c 120 at 640x480: a turning cube on screen (CRCs), clean exit" },
+	{ }
+};
+
+int main(int argc, char **argv)
+{
+	/* Mesa's start and llvmpipe under TCG: more than the default 60 s. */
+	setenv("PDTEST_TIMEOUT", "110", 0);
+	return pd_main(argc, argv, subtests,
+		       "kmscube (GBM, kms_swrast/llvmpipe) scans a turning cube out on primedisp.");
+}
