@@ -24,6 +24,7 @@
 
 #include <linux/crc32.h>
 #include <linux/iosys-map.h>
+#include <linux/kref.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -104,7 +105,7 @@ static void pd_rotated_to_fb(const struct drm_framebuffer *fb,
 	*y = r.y1;
 }
 
-static int pd_layer_setup(struct pd_layer *l, struct drm_plane_state *ps)
+static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps)
 {
 	struct drm_framebuffer *fb = ps->fb;
 	unsigned int i, w = drm_rect_width(&ps->dst);
@@ -114,8 +115,8 @@ static int pd_layer_setup(struct pd_layer *l, struct drm_plane_state *ps)
 	l->fb = fb;
 	l->dst = ps->dst;
 	l->alpha = ps->alpha;
-	l->blend = ps->pixel_blend_mode;
-	l->zpos = ps->normalized_zpos;
+	l->blend = ps->blend;
+	l->zpos = ps->zpos;
 
 	/* Rotation maps framebuffer pixels to CRTC pixels affinely. */
 	l->rsrc = ps->src;
@@ -144,8 +145,8 @@ static int pd_layer_setup(struct pd_layer *l, struct drm_plane_state *ps)
 	drm_gem_fb_begin_cpu_access(fb, DMA_FROM_DEVICE);
 
 	l->src.info = fb->format;
-	l->src.encoding = ps->color_encoding;
-	l->src.range = ps->color_range;
+	l->src.encoding = ps->encoding;
+	l->src.range = ps->range;
 	for (i = 0; i < fb->format->num_planes; i++) {
 		l->src.vaddr[i] = l->data[i].vaddr;
 		l->src.pitch[i] = fb->pitches[i];
@@ -252,26 +253,23 @@ struct pd_target {
 };
 
 /*
- * Compose the frame of @out from the planes' current states into @t.
- * Called with all modeset locks held, so the states and their framebuffers
- * cannot change or go away meanwhile.  Layers are composed row by row, from
- * the bottom of the zpos stack up, over an opaque black background.
+ * Compose the frame a snapshot describes into @t.  The snapshot holds
+ * references to its framebuffers, so no modeset lock is needed.  Layers are
+ * composed row by row, from the bottom of the zpos stack up, over an opaque
+ * black background.
  *
  * Return: 0 or a negative errno.
  */
-static int pd_compose(struct pd_output *out, struct pd_target *t)
+static int pd_compose(const struct pd_snapshot *snap, struct pd_target *t)
 {
-	struct drm_crtc *crtc = &out->crtc;
-	struct drm_crtc_state *cstate = crtc->state;
 	struct pd_layer *layers;
-	unsigned int nl = 0, i, j, y;
-	int width = cstate->mode.hdisplay, height = cstate->mode.vdisplay;
+	unsigned int nl = 0, i, y;
+	int width = snap->width, height = snap->height;
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
-	struct drm_plane *plane;
 	u8 *bytes = NULL;
 	int ret = -ENOMEM;
 
-	if (!cstate->active || width <= 0 || height <= 0)
+	if (!snap->active || width <= 0 || height <= 0)
 		return -EINVAL;
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
@@ -282,17 +280,11 @@ static int pd_compose(struct pd_output *out, struct pd_target *t)
 	if (!layers || !acc || !px || !tmp || !bytes)
 		goto out;
 
-	drm_for_each_plane_mask(plane, crtc->dev, cstate->plane_mask) {
-		struct drm_plane_state *ps = plane->state;
-
-		if (!ps->visible || !ps->fb || nl == PD_MAX_PLANES)
-			continue;
-		ret = pd_layer_setup(&layers[nl], ps);
+	/* The snapshot's planes are sorted by zpos, bottom first. */
+	for (i = 0; i < snap->nplanes; i++) {
+		ret = pd_layer_setup(&layers[nl], &snap->planes[i]);
 		if (ret)
 			goto out;
-		/* Keep the layers sorted by zpos, bottom first. */
-		for (j = nl; j > 0 && layers[j - 1].zpos > layers[j].zpos; j--)
-			swap(layers[j - 1], layers[j]);
 		nl++;
 	}
 
@@ -344,6 +336,144 @@ out:
 	return ret;
 }
 
+static void pd_snapshot_release(struct kref *ref)
+{
+	struct pd_snapshot *snap = container_of(ref, struct pd_snapshot, ref);
+	unsigned int i;
+
+	for (i = 0; i < snap->nplanes; i++)
+		drm_framebuffer_put(snap->planes[i].fb);
+	kfree(snap);
+}
+
+static void pd_snapshot_put(struct pd_snapshot *snap)
+{
+	if (snap)
+		kref_put(&snap->ref, pd_snapshot_release);
+}
+
+/* Add a visible plane to @snap, keeping the planes sorted by zpos. */
+static void pd_snapshot_add(struct pd_snapshot *snap, struct drm_plane *plane,
+			    const struct drm_plane_state *ps)
+{
+	struct pd_snap_plane *sp;
+	unsigned int j;
+
+	if (!ps->visible || !ps->fb || snap->nplanes == PD_MAX_PLANES)
+		return;
+	sp = &snap->planes[snap->nplanes];
+	sp->plane = plane;
+	sp->fb = ps->fb;
+	drm_framebuffer_get(sp->fb);
+	sp->src = ps->src;
+	sp->dst = ps->dst;
+	sp->rotation = ps->rotation;
+	sp->alpha = ps->alpha;
+	sp->blend = ps->pixel_blend_mode;
+	sp->zpos = ps->normalized_zpos;
+	sp->encoding = ps->color_encoding;
+	sp->range = ps->color_range;
+	for (j = snap->nplanes; j > 0 && snap->planes[j - 1].zpos > snap->planes[j].zpos; j--)
+		swap(snap->planes[j - 1], snap->planes[j]);
+	snap->nplanes++;
+}
+
+/* Make @snap what the composer uses from now on. */
+static void pd_snapshot_publish(struct pd_output *out, struct pd_snapshot *snap)
+{
+	struct pd_snapshot *old;
+
+	spin_lock_irq(&out->lock);
+	old = out->snap;
+	out->snap = snap;
+	spin_unlock_irq(&out->lock);
+	pd_snapshot_put(old);
+}
+
+static struct pd_snapshot *pd_snapshot_get(struct pd_output *out)
+{
+	struct pd_snapshot *snap;
+
+	spin_lock_irq(&out->lock);
+	snap = out->snap;
+	if (snap)
+		kref_get(&snap->ref);
+	spin_unlock_irq(&out->lock);
+	return snap;
+}
+
+/**
+ * pd_composer_commit - record what a commit puts on screen
+ * @out: the output
+ * @state: the commit, in its commit tail (its fences have signalled)
+ *
+ * The composer must show a commit's planes from the moment the commit is
+ * applied, not from the moment its states were swapped in (which, for a
+ * nonblocking commit waiting for fences, is earlier).  So each commit
+ * leaves a snapshot of its planes, with references to their framebuffers,
+ * that CRCs and writeback compose from until the next one.  The CRTC's
+ * atomic_check added every plane on the CRTC to the commit.
+ */
+void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
+{
+	struct drm_crtc *crtc = &out->crtc;
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	struct pd_snapshot *snap;
+	struct drm_plane *plane;
+
+	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return;	/* the previous snapshot stays */
+	kref_init(&snap->ref);
+	snap->active = cs->active;
+	snap->width = cs->mode.hdisplay;
+	snap->height = cs->mode.vdisplay;
+	drm_for_each_plane_mask(plane, crtc->dev, cs->plane_mask) {
+		struct drm_plane_state *ps =
+			drm_atomic_get_new_plane_state(state, plane);
+
+		pd_snapshot_add(snap, plane, ps ? ps : plane->state);
+	}
+	pd_snapshot_publish(out, snap);
+}
+
+/**
+ * pd_composer_plane_update - record an asynchronous plane update
+ * @out: the output
+ * @plane: the plane whose current state changed in place
+ *
+ * The latest snapshot with @plane's entry replaced by its current state.
+ */
+void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane)
+{
+	struct pd_snapshot *cur = pd_snapshot_get(out), *snap;
+	unsigned int i;
+
+	if (!cur)
+		return;
+	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (snap) {
+		kref_init(&snap->ref);
+		snap->active = cur->active;
+		snap->width = cur->width;
+		snap->height = cur->height;
+		for (i = 0; i < cur->nplanes; i++) {
+			const struct pd_snap_plane *sp = &cur->planes[i];
+			struct pd_snap_plane *np = &snap->planes[snap->nplanes++];
+
+			if (sp->plane == plane) {
+				snap->nplanes--;
+				continue;
+			}
+			*np = *sp;
+			drm_framebuffer_get(np->fb);
+		}
+		pd_snapshot_add(snap, plane, plane->state);
+		pd_snapshot_publish(out, snap);
+	}
+	pd_snapshot_put(cur);
+}
+
 /*
  * The composer's worker: composes the current frame once for the CRC of
  * the frames since the last run and for each writeback job the vblank
@@ -353,8 +483,7 @@ static void pd_compose_work(struct work_struct *work)
 {
 	struct pd_output *out = container_of(work, struct pd_output, crc_work);
 	struct drm_writeback_connector *wb = &out->writeback;
-	struct drm_device *drm = out->crtc.dev;
-	struct drm_modeset_acquire_ctx ctx;
+	struct pd_snapshot *snap = pd_snapshot_get(out);
 	struct pd_target t = { };
 	unsigned int jobs, refs = 0;
 	u64 frame, start, end;
@@ -386,9 +515,7 @@ static void pd_compose_work(struct work_struct *work)
 		t.wb_fb = job ? job->fb : NULL;
 		t.crc_value = ~0U;
 
-		DRM_MODESET_LOCK_ALL_BEGIN(drm, ctx, 0, ret);
-		ret = pd_compose(out, &t);
-		DRM_MODESET_LOCK_ALL_END(drm, ctx, ret);
+		ret = snap ? pd_compose(snap, &t) : -EINVAL;
 
 		if (t.crc && !ret) {
 			u32 crc = ~t.crc_value;
@@ -412,6 +539,7 @@ static void pd_compose_work(struct work_struct *work)
 		spin_unlock_irq(&out->lock);
 	} while (--jobs);
 
+	pd_snapshot_put(snap);
 	while (refs--)
 		drm_crtc_vblank_put(&out->crtc);
 }
@@ -595,6 +723,8 @@ static void pd_composer_release(struct drm_device *drm, void *data)
 
 	/* The vblank timer, which queues the work, is stopped already. */
 	destroy_workqueue(out->crc_wq);
+	pd_snapshot_put(out->snap);
+	out->snap = NULL;
 }
 
 /**

@@ -8,6 +8,7 @@
 #define PRIMEDISP_DRV_H
 
 #include <linux/hrtimer.h>
+#include <linux/kref.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
@@ -19,6 +20,7 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
 #include <drm/drm_writeback.h>
 
 #define PD_DRIVER_NAME		"primedisp"
@@ -99,6 +101,45 @@ struct pd_src {
 };
 
 /**
+ * struct pd_snap_plane - a visible plane as a commit left it
+ * @plane: the plane
+ * @fb: its framebuffer (a reference is held)
+ * @src: source rectangle, 16.16, framebuffer coordinates
+ * @dst: destination on the CRTC, clipped
+ * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
+ * @alpha: plane alpha
+ * @blend: DRM_MODE_BLEND_*
+ * @zpos: normalized zpos
+ * @encoding: enum drm_color_encoding
+ * @range: enum drm_color_range
+ */
+struct pd_snap_plane {
+	struct drm_plane *plane;
+	struct drm_framebuffer *fb;
+	struct drm_rect src, dst;
+	unsigned int rotation;
+	u16 alpha, blend;
+	unsigned int zpos, encoding, range;
+};
+
+/**
+ * struct pd_snapshot - what an output shows, for the composer
+ * @ref: the output and running compositions hold references
+ * @active: the CRTC is on
+ * @width: mode width
+ * @height: mode height
+ * @nplanes: number of entries in @planes
+ * @planes: the visible planes, sorted by zpos, bottom first
+ */
+struct pd_snapshot {
+	struct kref ref;
+	bool active;
+	int width, height;
+	unsigned int nplanes;
+	struct pd_snap_plane planes[PD_MAX_PLANES];
+};
+
+/**
  * struct pd_config - settings of one primedisp device, from module
  * parameters (or, later, firmware properties).
  * @pref_width: width of the preferred mode
@@ -136,6 +177,7 @@ struct pd_config {
  *	vblank
  * @wb_active: writeback jobs the composer will fill at its next run
  * @wb_vblank_refs: vblank references held for writeback jobs
+ * @snap: what the output shows, as the last applied commit left it
  * @vblank_timer: simulates the vertical blanking interrupt
  * @period: length of one frame of the current mode
  * @lock: protects @last_vblank, the CRC frame numbers and the writeback
@@ -161,6 +203,7 @@ struct pd_output {
 	unsigned int wb_queued;
 	unsigned int wb_active;
 	unsigned int wb_vblank_refs;
+	struct pd_snapshot *snap;
 
 	struct hrtimer vblank_timer;
 	ktime_t period;
@@ -228,6 +271,8 @@ void pd_composer_vblank(struct pd_output *out);
 void pd_composer_queue_writeback(struct pd_output *out,
 				 struct drm_connector_state *state);
 void pd_composer_flush_writeback(struct pd_output *out);
+void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state);
+void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);

@@ -117,26 +117,31 @@ static bool pd_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					 bool in_vblank_irq)
 {
 	struct pd_output *out = crtc_to_pd_output(crtc);
-	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
 	unsigned long flags;
-	ktime_t last, now;
+	ktime_t last, period, now;
 
-	if (!READ_ONCE(vblank->enabled)) {
+	spin_lock_irqsave(&out->lock, flags);
+	last = out->last_vblank;
+	period = out->period;
+	spin_unlock_irqrestore(&out->lock, flags);
+
+	/*
+	 * Also while vblank is off (the core asks when it turns it on): the
+	 * frame grid of the timer, extended, keeps timestamps and counts in
+	 * step.  Before the first enable there is no grid yet.
+	 */
+	if (!period) {
 		*vblank_time = ktime_get();
 		return true;
 	}
 
-	spin_lock_irqsave(&out->lock, flags);
-	last = out->last_vblank;
-	spin_unlock_irqrestore(&out->lock, flags);
-
 	/* The timer may not have run yet for a frame that already began. */
 	now = ktime_get();
-	if (out->period && ktime_after(now, ktime_add(last, out->period))) {
+	if (ktime_after(now, ktime_add(last, period))) {
 		s64 frames = ktime_divns(ktime_sub(now, last),
-					 ktime_to_ns(out->period));
+					 ktime_to_ns(period));
 
-		last = ktime_add_ns(last, frames * ktime_to_ns(out->period));
+		last = ktime_add_ns(last, frames * ktime_to_ns(period));
 	}
 
 	*vblank_time = last;
@@ -198,7 +203,8 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 
 	if (cs->async_flip && drm_atomic_crtc_needs_modeset(cs))
 		return -EINVAL;
-	return 0;
+	/* Every plane on the CRTC goes into the composer's snapshot. */
+	return drm_atomic_add_affected_planes(state, crtc);
 }
 
 /*
@@ -212,6 +218,7 @@ static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
 
+	pd_composer_commit(crtc_to_pd_output(crtc), state);
 	if (!event)
 		return;
 	crtc->state->event = NULL;
