@@ -411,8 +411,11 @@ static struct pd_snapshot *pd_snapshot_get(struct pd_output *out)
  * applied, not from the moment its states were swapped in (which, for a
  * nonblocking commit waiting for fences, is earlier).  So each commit
  * leaves a snapshot of its planes, with references to their framebuffers,
- * that CRCs and writeback compose from until the next one.  The CRTC's
- * atomic_check added every plane on the CRTC to the commit.
+ * that CRCs and writeback compose from until the next one.  Planes on the
+ * CRTC that the commit leaves alone contribute their current state: it is
+ * not freed before this commit's flip is done, since any commit replacing
+ * it waits for that (adding every plane to every commit instead would make
+ * each flip a dependency of the next cursor move).
  */
 void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
 {

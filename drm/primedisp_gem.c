@@ -270,9 +270,10 @@ int pd_gem_info_ioctl(struct drm_device *drm, void *data,
 		return -ENOENT;
 
 	args->flags = to_pd_gem(obj)->flags;
+	/* An import also points at its dma-buf, but exported it was not. */
 	if (obj->import_attach)
 		args->flags |= PRIMEDISP_GEM_INFO_IMPORTED;
-	if (READ_ONCE(obj->dma_buf))
+	else if (READ_ONCE(obj->dma_buf))
 		args->flags |= PRIMEDISP_GEM_INFO_EXPORTED;
 	args->size = obj->size;
 	drm_gem_object_put(obj);

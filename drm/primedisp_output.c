@@ -203,8 +203,7 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 
 	if (cs->async_flip && drm_atomic_crtc_needs_modeset(cs))
 		return -EINVAL;
-	/* Every plane on the CRTC goes into the composer's snapshot. */
-	return drm_atomic_add_affected_planes(state, crtc);
+	return 0;
 }
 
 /*

@@ -842,6 +842,8 @@ static void test_info_imported(void)
 	pd_info("imported vgem buffer: INFO flags 0x%x size %llu", flags,
 		(unsigned long long)size);
 	pd_assert_f(flags & PRIMEDISP_GEM_INFO_IMPORTED, "IMPORTED missing: 0x%x", flags);
+	pd_assert_f(!(flags & PRIMEDISP_GEM_INFO_EXPORTED), "an import is not EXPORTED: 0x%x",
+		    flags);
 	pd_assert_f(!(flags & PRIMEDISP_GEM_CREATE_FLAGS),
 		    "creation flags on an import: 0x%x", flags);
 	pd_assert_eq(size, vsize);

@@ -100,8 +100,10 @@ struct drm_primedisp_gem_mmap_offset {
 };
 
 /* Bits of drm_primedisp_gem_info.flags besides the creation flags. */
-#define PRIMEDISP_GEM_INFO_IMPORTED	0x00010000u	/* from another device */
-#define PRIMEDISP_GEM_INFO_EXPORTED	0x00020000u	/* has a dma-buf */
+/* The object is another device's buffer, imported through PRIME. */
+#define PRIMEDISP_GEM_INFO_IMPORTED	0x00010000u
+/* primedisp's own object, exported as a dma-buf (never with IMPORTED). */
+#define PRIMEDISP_GEM_INFO_EXPORTED	0x00020000u
 
 /**
  * struct drm_primedisp_gem_info - query a buffer
