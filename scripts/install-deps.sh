@@ -34,6 +34,12 @@ PKGS=(
 	kmscube weston libgl1-mesa-dri libegl-mesa0 libgbm1
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad v4l-utils
+	# userspace tools cam2disp, gpu2disp, pd-wl-dmabuf and their tests:
+	# wayland-scanner and the linux-dmabuf/xdg-shell/fullscreen-shell XML
+	# at build time; Weston (DRM backend, GL renderer on Mesa's kms_swrast)
+	# to run the Wayland client against
+	libwayland-dev libwayland-bin wayland-protocols weston libgl1-mesa-dri
+	libegl-mesa0
 )
 
 missing=()

@@ -26,6 +26,83 @@ static int is_primedisp(int fd)
 	return ok;
 }
 
+/* The first PREFIX<i> node, first <= i < first + 16, of driver @driver. */
+static int open_node_of(const char *prefix, int first, const char *driver)
+{
+	char node[32];
+	int fd, i;
+
+	for (i = first; i < first + 16; i++) {
+		drmVersionPtr v;
+		int ok;
+
+		snprintf(node, sizeof(node), "%s%d", prefix, i);
+		fd = open(node, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		ok = v && v->name && strcmp(v->name, driver) == 0;
+		drmFreeVersion(v);
+		if (ok)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+int pd_open_card_of(const char *driver)
+{
+	return open_node_of("/dev/dri/card", 0, driver);
+}
+
+int pd_open_render_node(const char *path)
+{
+	int fd;
+
+	if (path) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		else if (!is_primedisp(fd))
+			fprintf(stderr, "note: %s is not a primedisp device; its GEM_CREATE "
+				"ioctl will not be primedisp's\n", path);
+		return fd;
+	}
+	fd = open_node_of("/dev/dri/renderD", 128, "primedisp");
+	if (fd < 0)
+		fprintf(stderr, "no primedisp render node in /dev/dri: load the module "
+			"(insmod primedisp.ko), check access to /dev/dri/renderD* (group "
+			"render) or pass --render-node\n");
+	return fd;
+}
+
+const char *pd_fourcc_str(uint32_t fourcc, char *buf)
+{
+	for (int i = 0; i < 4; i++) {
+		char ch = (char)(fourcc >> (8 * i));
+
+		if (ch < ' ' || ch > '~') {
+			snprintf(buf, PD_FOURCC_LEN, "0x%08x", fourcc);
+			return buf;
+		}
+		buf[i] = ch;
+	}
+	buf[4] = '\0';
+	return buf;
+}
+
+uint32_t pd_fourcc_parse(const char *s)
+{
+	size_t n = strlen(s);
+	char c[4] = { ' ', ' ', ' ', ' ' };
+
+	if (n < 2 || n > 4)
+		return 0;
+	memcpy(c, s, n);
+	return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
+	       (uint32_t)c[3] << 24;
+}
+
 int pd_open_device(const char *path)
 {
 	char node[32];

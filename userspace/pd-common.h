@@ -29,6 +29,18 @@ struct pd_output {
 
 /* Open PATH, or the first /dev/dri/cardN whose driver is "primedisp". */
 int pd_open_device(const char *path);
+/* Open PATH, or the first /dev/dri/renderDN whose driver is "primedisp". */
+int pd_open_render_node(const char *path);
+/*
+ * The first /dev/dri/cardN whose driver is @driver, or -1 (no message:
+ * the caller knows what to advise).
+ */
+int pd_open_card_of(const char *driver);
+/* "XR24"-style name of a fourcc into @buf (PD_FOURCC_LEN bytes); returns @buf. */
+#define PD_FOURCC_LEN 12
+const char *pd_fourcc_str(uint32_t fourcc, char *buf);
+/* Parse "XR24" into a fourcc (spaces allowed for short codes); 0 if invalid. */
+uint32_t pd_fourcc_parse(const char *s);
 /* First connected connector with a CRTC; mode WxH or the preferred one. */
 int pd_find_output(int fd, unsigned int w, unsigned int h, struct pd_output *out);
 int pd_dumb_create(int fd, uint32_t w, uint32_t h, uint32_t bpp, struct pd_dumb *d);
