@@ -469,12 +469,10 @@ static bool confirm_zero_copy(struct pd_kms *k, const struct opts *o, const stru
 		if (bufs[i].fb == s.fb_id)
 			idx = i;
 	pd_gem_flags_str(s.gem_flags, flags, sizeof(flags));
-	/*
-	 * GEM_INFO's EXPORTED means "has a dma-buf", which an imported object
-	 * has too; primedisp's own buffers must not be IMPORTED.
-	 */
+	/* EXPORTED and IMPORTED exclude each other; check both anyway. */
 	ok = idx >= 0 && (s.gem_flags & want) && s.dmabuf_ino == bufs[idx].ino &&
-	     (!o->export || !(s.gem_flags & PRIMEDISP_GEM_INFO_IMPORTED));
+	     !(s.gem_flags & (o->export ? PRIMEDISP_GEM_INFO_IMPORTED :
+					 PRIMEDISP_GEM_INFO_EXPORTED));
 	printf("zero-copy: %s: CRTC %u plane %u scans out fb %u = %s %d; primedisp GEM object "
 	       "flags %s; its dma-buf inode %lu, %s's inode %lu\n",
 	       ok ? "confirmed" : "NOT CONFIRMED", k->crtc_id, k->plane_id, s.fb_id,
