@@ -22,66 +22,12 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "pd_bind.h"
 #include "pd_kms.h"
 #include "pd_prime.h"
 #include "pdtest.h"
 
-#define PD_DRV_SYSFS	"/sys/bus/platform/drivers/primedisp"
-#define PD_DEV_NAME	"primedisp"
 #define BUF_SIZE	(1024 * 1024)
-
-static void sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-
-	pd_assert_f(fd >= 0, "open %s", path);
-	pd_assert_f(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing '%s' to %s", val, path);
-	close(fd);
-}
-
-static bool device_bound(void)
-{
-	return access(PD_DRV_SYSFS "/" PD_DEV_NAME, F_OK) == 0;
-}
-
-static void unbind(void)
-{
-	pd_require(access(PD_DRV_SYSFS "/unbind", W_OK) == 0,
-		   "no %s/unbind (driver not loaded, or no sysfs)", PD_DRV_SYSFS);
-	sysfs_write(PD_DRV_SYSFS "/unbind", PD_DEV_NAME);
-	pd_assert(!device_bound());
-}
-
-/* Bind again and wait for the card to answer; returns an open card fd. */
-static int rebind(void)
-{
-	double end;
-	int fd;
-
-	if (!device_bound())
-		sysfs_write(PD_DRV_SYSFS "/bind", PD_DEV_NAME);
-	for (end = pd_now() + 5; pd_now() < end; pd_msleep(50)) {
-		fd = pd_try_open_card(NULL);
-		if (fd >= 0)
-			return fd;
-	}
-	pd_fail("primedisp did not come back within 5 s of bind");
-}
-
-/* Make sure a failing subtest doesn't leave the device unbound for others. */
-static void ensure_bound(void)
-{
-	if (!device_bound() && access(PD_DRV_SYSFS "/bind", W_OK) == 0) {
-		int fd = open(PD_DRV_SYSFS "/bind", O_WRONLY);
-
-		if (fd >= 0) {
-			if (write(fd, PD_DEV_NAME, strlen(PD_DEV_NAME)) < 0)
-				pd_info("rebinding failed: %s", strerror(errno));
-			close(fd);
-		}
-	}
-}
 
 static uint32_t gem_create(int fd, uint64_t size)
 {
@@ -150,7 +96,7 @@ static void test_unbind_while_exported(void)
 	dmap = mmap(NULL, BUF_SIZE, PROT_READ, MAP_SHARED, dmabuf, 0);
 	pd_assert(dmap != MAP_FAILED);
 
-	unbind();
+	pd_unbind();
 	info.handle = handle;
 	pd_assert_errno(drmIoctl(fd, DRM_IOCTL_PRIMEDISP_GEM_INFO, &info), ENODEV);
 	check(dmap, BUF_SIZE, 0x1234);
@@ -168,7 +114,7 @@ static void test_unbind_while_exported(void)
 	munmap(dmap, BUF_SIZE);
 	close(dmabuf);
 
-	fd2 = rebind();
+	fd2 = pd_rebind();
 	handle = gem_create(fd2, BUF_SIZE);
 	cpu = gem_mmap(fd2, handle, BUF_SIZE);
 	fill(cpu, BUF_SIZE, 0x4321);
@@ -216,7 +162,7 @@ static void test_unbind_while_scanout(void)
 	/* A flip whose event is still pending when the device goes away. */
 	pd_assert(drmModePageFlip(fd, crtc, fb2, DRM_MODE_PAGE_FLIP_EVENT, NULL) == 0);
 
-	unbind();
+	pd_unbind();
 	/* libdrm's mode-setting wrappers return -errno. */
 	pd_assert_eq(drmModeSetCrtc(fd, crtc, fb, 0, 0, &conn, 1, &mode), -ENODEV);
 	dmap = mmap(NULL, size, PROT_READ, MAP_SHARED, dmabuf, 0);
@@ -228,7 +174,7 @@ static void test_unbind_while_scanout(void)
 	munmap(dmap, size);
 	close(dmabuf);
 
-	fd2 = rebind();
+	fd2 = pd_rebind();
 	pd_assert(first_output(fd2, &conn, &crtc, &mode));
 	handle = pd_dumb_create(fd2, mode.hdisplay, mode.vdisplay, 32, &pitch, &size);
 	pd_assert(drmModeAddFB2(fd2, mode.hdisplay, mode.vdisplay, DRM_FORMAT_XRGB8888,
@@ -252,7 +198,7 @@ static void test_unbind_then_unload(void)
 	pd_require(ko && *ko, "PRIMEDISP_KO is not set (path of primedisp.ko to reload)");
 	handle = gem_create(fd, BUF_SIZE);
 	(void)handle;
-	unbind();
+	pd_unbind();
 	/* The open fd holds the DRM device, not the module's users count
 	 * through a dma-buf, so unload must wait for the close only. */
 	close(fd);
@@ -261,7 +207,7 @@ static void test_unbind_then_unload(void)
 	out = NULL;
 	pd_assert_f(pd_run_cmd(&out, "insmod '%s' 2>&1", ko) == 0, "insmod failed: %s", out);
 	free(out);
-	fd2 = rebind();
+	fd2 = pd_rebind();
 	close(fd2);
 }
 
@@ -303,8 +249,8 @@ static void test_cycles(void)
 static void run_bound(void (*fn)(void))
 {
 	/* A failure inside fn ends this process; the next subtest's
-	 * ensure_bound() call repairs the binding for the rest. */
-	ensure_bound();
+	 * pd_ensure_bound() call repairs the binding for the rest. */
+	pd_ensure_bound();
 	fn();
 }
 
