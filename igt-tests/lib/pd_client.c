@@ -10,17 +10,22 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
 
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "pd_atomic.h"
 #include "pd_client.h"
 #include "pd_crc.h"
 #include "pd_kms.h"
+#include "pd_ref.h"
 #include "pdtest.h"
 
 /* ---- client processes ------------------------------------------------------- */
@@ -112,6 +117,35 @@ int pd_count_lines(const char *text, const char *needle)
 
 /* ---- the screen ------------------------------------------------------------------ */
 
+/* The plane properties pd_screen_planes() reads, in pd_screen.plane_prop order. */
+static const char *const plane_prop_names[PD_SCREEN_PLANE_PROPS] = {
+	"CRTC_ID", "FB_ID", "SRC_X", "SRC_Y", "SRC_W", "SRC_H",
+	"CRTC_X", "CRTC_Y", "CRTC_W", "CRTC_H",
+	"rotation", "alpha", "pixel blend mode", "zpos", "COLOR_ENCODING", "COLOR_RANGE",
+};
+
+enum {
+	P_CRTC_ID, P_FB_ID, P_SRC_X, P_SRC_Y, P_SRC_W, P_SRC_H,
+	P_CRTC_X, P_CRTC_Y, P_CRTC_W, P_CRTC_H,
+	P_ROTATION, P_ALPHA, P_BLEND, P_ZPOS, P_ENCODING, P_RANGE,
+};
+
+/*
+ * The defaults of the properties clients may not know, as DRM creates them
+ * (enum entries by name): what pd_screen_open() resets.
+ */
+static const struct {
+	int prop;
+	const char *entry;	/* enum entry, or NULL for @value */
+	uint64_t value;
+} plane_prop_defaults[] = {
+	{ P_ROTATION, NULL, DRM_MODE_ROTATE_0 },
+	{ P_ALPHA, NULL, 0xffff },
+	{ P_BLEND, "Pre-multiplied", 0 },
+	{ P_ENCODING, "ITU-R BT.601 YCbCr", 0 },
+	{ P_RANGE, "YCbCr limited range", 0 },
+};
+
 static uint64_t prop_value(int fd, uint32_t obj, uint32_t type, const char *name, bool *found)
 {
 	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
@@ -131,6 +165,69 @@ static uint64_t prop_value(int fd, uint32_t obj, uint32_t type, const char *name
 	return value;
 }
 
+/* Value of enum entry @entry of property @prop_id; false if it has none. */
+static bool enum_value(int fd, uint32_t prop_id, const char *entry, uint64_t *value)
+{
+	drmModePropertyRes *p = drmModeGetProperty(fd, prop_id);
+	bool found = false;
+
+	for (int i = 0; p && i < p->count_enums && !found; i++) {
+		if (!strcmp(p->enums[i].name, entry)) {
+			*value = p->enums[i].value;
+			found = true;
+		}
+	}
+	drmModeFreeProperty(p);
+	return found;
+}
+
+/* Commit the defaults of plane_prop_defaults[] where a plane differs. */
+static void reset_plane_props(struct pd_screen *s)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	struct pd_screen_planes sp;
+	char changed[512] = "";
+	size_t len = 0;
+	int n = 0, ret;
+
+	pd_assert(req);
+	pd_screen_planes(s, &sp);
+	for (int i = 0; i < s->nplanes; i++) {
+		const struct pd_plane_view *v = &sp.p[i];
+		const uint64_t cur[] = {
+			[P_ROTATION] = v->rotation, [P_ALPHA] = v->alpha, [P_BLEND] = v->blend,
+			[P_ENCODING] = v->encoding, [P_RANGE] = v->range,
+		};
+
+		for (size_t k = 0; k < sizeof(plane_prop_defaults) / sizeof(plane_prop_defaults[0]); k++) {
+			int prop = plane_prop_defaults[k].prop;
+			uint32_t id = s->plane_prop[i][prop];
+			uint64_t def = plane_prop_defaults[k].value;
+
+			if (!id)
+				continue;
+			if (plane_prop_defaults[k].entry)
+				pd_assert_f(enum_value(s->fd, id, plane_prop_defaults[k].entry, &def),
+					    "plane %u: property \"%s\" has no entry \"%s\"", s->planes[i],
+					    plane_prop_names[prop], plane_prop_defaults[k].entry);
+			if (cur[prop] == def)
+				continue;
+			pd_assert(drmModeAtomicAddProperty(req, s->planes[i], id, def) >= 0);
+			if (len < sizeof(changed))
+				len += snprintf(changed + len, sizeof(changed) - len, " %u:%s=%llu",
+						s->planes[i], plane_prop_names[prop],
+						(unsigned long long)cur[prop]);
+			n++;
+		}
+	}
+	if (n) {
+		ret = drmModeAtomicCommit(s->fd, req, 0, NULL);
+		pd_assert_f(ret == 0, "resetting %d plane properties failed (%d):%s", n, ret, changed);
+		pd_info("plane properties left by an earlier test reset to their defaults:%s", changed);
+	}
+	drmModeAtomicFree(req);
+}
+
 void pd_screen_open(struct pd_screen *s)
 {
 	struct pd_kms_output out;
@@ -140,14 +237,13 @@ void pd_screen_open(struct pd_screen *s)
 
 	memset(s, 0, sizeof(*s));
 	s->fd = pd_open_card(NULL);
-	/* The first opener of a card without master becomes master. */
-	if (drmIsMaster(s->fd))
-		pd_assert_f(drmDropMaster(s->fd) == 0, "cannot drop DRM master");
 	minor = pd_drm_minor_of(s->fd);
 	pd_assert(minor >= 0);
 	snprintf(s->card, sizeof(s->card), "card%d", minor);
 	snprintf(s->path, sizeof(s->path), "/dev/dri/card%d", minor);
 	pd_assert(drmSetClientCap(s->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0);
+	pd_assert_f(drmSetClientCap(s->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0,
+		    "no atomic modesetting: the planes' properties cannot be read");
 
 	pd_kms_find_output(s->fd, &out);
 	s->conn = out.conn;
@@ -157,24 +253,50 @@ void pd_screen_open(struct pd_screen *s)
 
 	planes = drmModeGetPlaneResources(s->fd);
 	pd_assert_f(planes, "drmModeGetPlaneResources failed");
-	for (uint32_t i = 0; i < planes->count_planes && !s->plane; i++) {
+	for (uint32_t i = 0; i < planes->count_planes; i++) {
 		drmModePlane *p = drmModeGetPlane(s->fd, planes->planes[i]);
 		bool found;
+		int type;
 
-		if (p && (p->possible_crtcs & (1u << s->crtc_idx)) &&
-		    prop_value(s->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &found) ==
-		    DRM_PLANE_TYPE_PRIMARY && found)
+		if (!p || !(p->possible_crtcs & (1u << s->crtc_idx))) {
+			drmModeFreePlane(p);
+			continue;
+		}
+		pd_assert_f(s->nplanes < PD_SCREEN_MAX_PLANES, "more than %d planes for CRTC %u",
+			    PD_SCREEN_MAX_PLANES, s->crtc);
+		type = (int)prop_value(s->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &found);
+		pd_assert_f(found, "plane %u has no \"type\" property", p->plane_id);
+		if (type == DRM_PLANE_TYPE_PRIMARY && !s->plane)
 			s->plane = p->plane_id;
+		s->planes[s->nplanes] = p->plane_id;
+		s->plane_type[s->nplanes] = type;
+		for (int k = 0; k < PD_SCREEN_PLANE_PROPS; k++)
+			s->plane_prop[s->nplanes][k] = pd_prop_id(s->fd, p->plane_id,
+								  DRM_MODE_OBJECT_PLANE,
+								  plane_prop_names[k]);
+		for (int k = P_CRTC_ID; k <= P_CRTC_H; k++)
+			pd_assert_f(s->plane_prop[s->nplanes][k], "plane %u has no property %s",
+				    p->plane_id, plane_prop_names[k]);
+		s->nplanes++;
 		drmModeFreePlane(p);
 	}
 	drmModeFreePlaneResources(planes);
 	pd_assert_f(s->plane, "no primary plane for CRTC %u", s->crtc);
 
+	/* The first opener of a card without master becomes master. */
+	if (drmIsMaster(s->fd)) {
+		reset_plane_props(s);
+		pd_assert_f(drmDropMaster(s->fd) == 0, "cannot drop DRM master");
+	} else {
+		pd_info("another process is DRM master: plane properties left as they are");
+	}
+
 	pd_require(pd_debugfs_dir(s->fd, dir, sizeof(dir)), "debugfs not available");
 	snprintf(path, sizeof(path), "%s/crtc-%d/crc/control", dir, s->crtc_idx);
 	pd_require(access(path, W_OK) == 0, "no CRC interface: %s: %s", path, strerror(errno));
-	pd_info("screen: %s, connector %u, CRTC %u (index %d), primary plane %u, preferred %s",
-		s->path, s->conn, s->crtc, s->crtc_idx, s->plane, s->pref.name);
+	pd_info("screen: %s, connector %u, CRTC %u (index %d), primary plane %u of %d planes, "
+		"preferred %s", s->path, s->conn, s->crtc, s->crtc_idx, s->plane, s->nplanes,
+		s->pref.name);
 }
 
 void pd_screen_close(struct pd_screen *s)
@@ -198,6 +320,55 @@ struct pd_crtc_view pd_screen_view(struct pd_screen *s)
 	v.y = c->y;
 	drmModeFreeCrtc(c);
 	return v;
+}
+
+void pd_screen_planes(struct pd_screen *s, struct pd_screen_planes *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < s->nplanes; i++) {
+		drmModeObjectProperties *props =
+			drmModeObjectGetProperties(s->fd, s->planes[i], DRM_MODE_OBJECT_PLANE);
+		uint64_t val[PD_SCREEN_PLANE_PROPS] = {
+			[P_ROTATION] = DRM_MODE_ROTATE_0, [P_ALPHA] = 0xffff,
+			[P_BLEND] = PD_REF_BLEND_PREMULTI, [P_ZPOS] = i,
+			[P_ENCODING] = PD_REF_ENC_BT601, [P_RANGE] = PD_REF_RANGE_LIMITED,
+		};
+		struct pd_plane_view *v = &out->p[i];
+
+		pd_assert_f(props, "cannot read the properties of plane %u", s->planes[i]);
+		for (uint32_t j = 0; j < props->count_props; j++)
+			for (int k = 0; k < PD_SCREEN_PLANE_PROPS; k++)
+				if (s->plane_prop[i][k] == props->props[j])
+					val[k] = props->prop_values[j];
+		drmModeFreeObjectProperties(props);
+
+		v->id = s->planes[i];
+		v->crtc = val[P_CRTC_ID];
+		v->fb = val[P_FB_ID];
+		v->src_x = val[P_SRC_X];
+		v->src_y = val[P_SRC_Y];
+		v->src_w = val[P_SRC_W];
+		v->src_h = val[P_SRC_H];
+		v->crtc_x = (int32_t)(int64_t)val[P_CRTC_X];
+		v->crtc_y = (int32_t)(int64_t)val[P_CRTC_Y];
+		v->crtc_w = val[P_CRTC_W];
+		v->crtc_h = val[P_CRTC_H];
+		v->rotation = val[P_ROTATION];
+		v->alpha = val[P_ALPHA];
+		v->blend = val[P_BLEND];
+		v->zpos = val[P_ZPOS];
+		v->encoding = val[P_ENCODING];
+		v->range = val[P_RANGE];
+	}
+	out->n = s->nplanes;
+}
+
+const struct pd_plane_view *pd_screen_plane_view(const struct pd_screen_planes *sp, uint32_t id)
+{
+	for (int i = 0; i < sp->n; i++)
+		if (sp->p[i].id == id)
+			return &sp->p[i];
+	pd_fail("plane %u is not one of the screen's", id);
 }
 
 bool pd_screen_wait(struct pd_screen *s, uint32_t w, uint32_t h, uint32_t not_fb,
@@ -254,134 +425,142 @@ bool pd_screen_plane_has_format(struct pd_screen *s, uint32_t format)
 	return has;
 }
 
-/* @n pixels of @format at @src as 0x00RRGGBB words; false for other formats. */
-static bool read_line(uint32_t format, const uint8_t *src, uint32_t *dst, uint32_t n)
-{
-	switch (format) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:	/* bytes B G R X */
-		for (uint32_t i = 0; i < n; i++, src += 4)
-			dst[i] = src[2] << 16 | src[1] << 8 | src[0];
-		return true;
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:	/* bytes R G B X */
-		for (uint32_t i = 0; i < n; i++, src += 4)
-			dst[i] = src[0] << 16 | src[1] << 8 | src[2];
-		return true;
-	case DRM_FORMAT_RGB888:		/* bytes B G R */
-		for (uint32_t i = 0; i < n; i++, src += 3)
-			dst[i] = src[2] << 16 | src[1] << 8 | src[0];
-		return true;
-	case DRM_FORMAT_BGR888:		/* bytes R G B */
-		for (uint32_t i = 0; i < n; i++, src += 3)
-			dst[i] = src[0] << 16 | src[1] << 8 | src[2];
-		return true;
-	case DRM_FORMAT_RGB565:
-		/* 5/6/5 bits widened by replicating their high bits (full scale 0xff). */
-		for (uint32_t i = 0; i < n; i++, src += 2) {
-			uint32_t v = src[0] | src[1] << 8;
-			uint32_t r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
+/* Why the last pd_screen_ref() returned false (for pd_sample.why). */
+static char ref_error[128];
 
-			dst[i] = (r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 | (b << 3 | b >> 2);
-		}
-		return true;
-	default:
-		return false;
+/* A framebuffer's bytes, copied out of its buffers, described for pd_ref. */
+struct fb_copy {
+	uint32_t id, pitch0;
+	uint8_t *bytes[4];
+	struct pd_ref_fb ref;
+};
+
+static void fb_copy_free(struct fb_copy *c)
+{
+	for (int i = 0; i < 4; i++)
+		free(c->bytes[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Map @size bytes of GEM object @handle read-only: MAP_DUMB, or for an
+ * imported buffer (whose pages are its exporter's) its dma-buf, bracketed
+ * with DMA_BUF_IOCTL_SYNC.  *@dmabuf is the dma-buf's fd or -1.
+ */
+static uint8_t *map_handle(int fd, uint32_t handle, size_t size, int *dmabuf)
+{
+	struct dma_buf_sync sync = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ };
+	uint64_t offset;
+	uint8_t *map;
+
+	*dmabuf = -1;
+	if (!__pd_dumb_map_offset(fd, handle, &offset)) {
+		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, offset);
+		if (map != MAP_FAILED)
+			return map;
+		snprintf(ref_error, sizeof(ref_error), "mmap of %zu bytes of GEM handle %u: %s",
+			 size, handle, strerror(errno));
+		return NULL;
 	}
-}
-
-static bool known_format(uint32_t format)
-{
-	uint32_t px;
-
-	/* read_line() knows the format if it converts a pixel of zeroes. */
-	return read_line(format, (const uint8_t[4]){ 0 }, &px, 1);
-}
-
-static uint32_t format_cpp(uint32_t format)
-{
-	switch (format) {
-	case DRM_FORMAT_RGB565:
-		return 2;
-	case DRM_FORMAT_RGB888:
-	case DRM_FORMAT_BGR888:
-		return 3;
-	default:
-		return 4;
+	if (drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC, dmabuf)) {
+		snprintf(ref_error, sizeof(ref_error), "GEM handle %u: no MAP_DUMB, no dma-buf: %s",
+			 handle, strerror(errno));
+		return NULL;
 	}
+	map = mmap(NULL, size, PROT_READ, MAP_SHARED, *dmabuf, 0);
+	if (map == MAP_FAILED) {
+		snprintf(ref_error, sizeof(ref_error), "mmap of %zu bytes of the dma-buf of GEM "
+			 "handle %u: %s", size, handle, strerror(errno));
+		close(*dmabuf);
+		*dmabuf = -1;
+		return NULL;
+	}
+	ioctl(*dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
+	return map;
 }
 
-bool pd_fb_crc(struct pd_screen *s, uint32_t fb_id, const struct pd_crtc_view *v,
-	       uint32_t *crc, struct pd_fb_info *info)
+static void unmap_handle(uint8_t *map, size_t size, int dmabuf)
+{
+	struct dma_buf_sync sync = { .flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ };
+
+	if (dmabuf >= 0) {
+		ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
+		close(dmabuf);
+	}
+	munmap(map, size);
+}
+
+/* Copy the bytes of framebuffer @fb_id (every colour plane); false if unreadable. */
+static bool fb_copy(struct pd_screen *s, uint32_t fb_id, struct fb_copy *c)
 {
 	drmModeFB2 *fb = drmModeGetFB2(s->fd, fb_id);
-	uint32_t seen[64], counts[64] = { 0 }, nseen = 0, prev = ~0u, prev_i = 0, *px = NULL;
-	uint8_t *map = MAP_FAILED, *line = NULL;
-	uint64_t offset = 0;
-	size_t size = 0;
+	int nplanes, cpp[4], hsub, vsub;
+	size_t rows[4], need[4] = { 0 };
 	bool ok = false;
 
-	if (!fb)
+	memset(c, 0, sizeof(*c));
+	if (!fb) {
+		snprintf(ref_error, sizeof(ref_error), "GETFB2 %u: %s", fb_id, strerror(errno));
 		return false;
-	if (!fb->handles[0] || fb->modifier != DRM_FORMAT_MOD_LINEAR ||
-	    !known_format(fb->pixel_format) ||
-	    v->x + v->w > fb->width || v->y + v->h > fb->height)
-		goto out;
-	if (__pd_dumb_map_offset(s->fd, fb->handles[0], &offset))
-		goto out;
-	size = (size_t)fb->offsets[0] + (size_t)fb->pitches[0] * fb->height;
-	map = mmap(NULL, size, PROT_READ, MAP_SHARED, s->fd, offset);
-	if (map == MAP_FAILED)
-		goto out;
-
-	px = malloc(v->w * sizeof(*px));
-	line = malloc((size_t)v->w * 4);
-	pd_assert(px && line);
-	*crc = ~0u;
-	for (uint32_t y = 0; y < v->h; y++) {
-		const uint8_t *src = map + fb->offsets[0] + (size_t)(v->y + y) * fb->pitches[0] +
-				     (size_t)v->x * format_cpp(fb->pixel_format);
-
-		read_line(fb->pixel_format, src, px, v->w);
-		for (uint32_t x = 0; x < v->w; x++) {
-			uint32_t c = px[x];
-
-			line[4 * x] = c;
-			line[4 * x + 1] = c >> 8;
-			line[4 * x + 2] = c >> 16;
-			line[4 * x + 3] = 0;
-			if (c != prev) {
-				uint32_t i;
-
-				for (i = 0; i < nseen && seen[i] != c; i++)
-					;
-				if (i == nseen && nseen < 64)
-					seen[nseen++] = c;
-				prev = c;
-				prev_i = i;
-			}
-			if (prev_i < 64)
-				counts[prev_i]++;
-		}
-		*crc = pd_crc32(*crc, line, (size_t)v->w * 4);
 	}
-	*crc = ~*crc;
-	if (info) {
-		memset(info, 0, sizeof(*info));
-		info->format = fb->pixel_format;
-		info->pitch = fb->pitches[0];
-		info->colours = nseen;
-		for (uint32_t i = 0; i < nseen && i < 8; i++) {
-			info->colour[i] = seen[i];
-			info->count[i] = counts[i];
-		}
+	if (((fb->flags & DRM_MODE_FB_MODIFIERS) && fb->modifier != DRM_FORMAT_MOD_LINEAR) ||
+	    pd_ref_format_layout(fb->pixel_format, &nplanes, cpp, &hsub, &vsub)) {
+		snprintf(ref_error, sizeof(ref_error), "fb %u: %.4s with modifier 0x%llx, unknown "
+			 "to pd_ref", fb_id, (const char *)&fb->pixel_format,
+			 (unsigned long long)fb->modifier);
+		goto out;
 	}
+	for (int i = 0; i < nplanes; i++) {
+		if (!fb->handles[i]) {
+			snprintf(ref_error, sizeof(ref_error), "fb %u: no GEM handle (not root?)",
+				 fb_id);
+			goto out;
+		}
+		rows[i] = i ? (fb->height + vsub - 1) / vsub : fb->height;
+	}
+	/* Each buffer once, as long as its planes need. */
+	for (int i = 0; i < nplanes; i++) {
+		size_t end = (size_t)fb->offsets[i] + (size_t)fb->pitches[i] * rows[i];
+		int first = 0;
+
+		while (fb->handles[first] != fb->handles[i])
+			first++;
+		if (end > need[first])
+			need[first] = end;
+	}
+	for (int i = 0; i < nplanes; i++) {
+		uint8_t *map;
+		int dmabuf;
+
+		if (!need[i])
+			continue;	/* its buffer is an earlier plane's */
+		map = map_handle(s->fd, fb->handles[i], need[i], &dmabuf);
+		if (!map)
+			goto out;
+		for (int j = i; j < nplanes; j++) {
+			size_t n = (size_t)fb->pitches[j] * rows[j];
+
+			if (fb->handles[j] != fb->handles[i])
+				continue;
+			c->bytes[j] = malloc(n ? n : 1);
+			pd_assert(c->bytes[j]);
+			memcpy(c->bytes[j], map + fb->offsets[j], n);
+		}
+		unmap_handle(map, need[i], dmabuf);
+	}
+	c->id = fb_id;
+	c->ref.format = fb->pixel_format;
+	c->ref.width = fb->width;
+	c->ref.height = fb->height;
+	for (int i = 0; i < nplanes; i++) {
+		c->ref.data[i] = c->bytes[i];
+		c->ref.pitch[i] = fb->pitches[i];
+	}
+	c->pitch0 = fb->pitches[0];
 	ok = true;
 out:
-	free(px);
-	free(line);
-	if (map != MAP_FAILED)
-		munmap(map, size);
+	if (!ok)
+		fb_copy_free(c);
 	for (int i = 0; i < 4; i++) {
 		bool dup = false;
 
@@ -397,36 +576,170 @@ out:
 	return ok;
 }
 
+/* A 16-bit channel as the CRC's 8 bits (the composer's rounding). */
+static uint32_t to8(uint16_t v)
+{
+	return ((uint32_t)v * 255 + 32767) / 65535;
+}
+
+bool pd_screen_ref(struct pd_screen *s, const struct pd_screen_planes *sp, uint32_t w,
+		   uint32_t h, uint32_t *crc, struct pd_fb_info *info)
+{
+	struct fb_copy copies[PD_SCREEN_MAX_PLANES];
+	struct pd_ref_plane rp[PD_SCREEN_MAX_PLANES];
+	const struct pd_plane_view *vis[PD_SCREEN_MAX_PLANES];
+	uint32_t seen[64], counts[64] = { 0 }, nseen = 0, prev = ~0u, prev_i = 0;
+	struct pd_ref_px *frame;
+	int n = 0;
+	bool ok = true;
+
+	for (int i = 0; i < sp->n; i++)
+		if (sp->p[i].crtc == s->crtc && sp->p[i].fb)
+			vis[n++] = &sp->p[i];
+	/* The composer's order: zpos, then plane id (DRM's normalisation). */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && (vis[j]->zpos < vis[j - 1]->zpos ||
+					  (vis[j]->zpos == vis[j - 1]->zpos &&
+					   vis[j]->id < vis[j - 1]->id)); j--) {
+			const struct pd_plane_view *t = vis[j];
+
+			vis[j] = vis[j - 1];
+			vis[j - 1] = t;
+		}
+	memset(copies, 0, sizeof(copies));
+	for (int i = 0; i < n && ok; i++) {
+		const struct pd_plane_view *v = vis[i];
+
+		ok = fb_copy(s, v->fb, &copies[i]);
+		rp[i] = (struct pd_ref_plane){
+			.fb = &copies[i].ref,
+			.src_x = v->src_x, .src_y = v->src_y, .src_w = v->src_w, .src_h = v->src_h,
+			.crtc_x = v->crtc_x, .crtc_y = v->crtc_y,
+			.crtc_w = v->crtc_w, .crtc_h = v->crtc_h,
+			.rotation = (uint32_t)v->rotation, .alpha = (uint16_t)v->alpha,
+			.blend = (int)v->blend, .encoding = (int)v->encoding, .range = (int)v->range,
+			.zpos = i,
+		};
+	}
+	if (!ok) {
+		for (int i = 0; i < n; i++)
+			fb_copy_free(&copies[i]);
+		return false;
+	}
+
+	frame = malloc((size_t)w * h * sizeof(*frame));
+	pd_assert(frame);
+	pd_ref_compose(rp, n, w, h, frame);
+	*crc = pd_ref_frame_crc(frame, w, h);
+	if (info) {
+		memset(info, 0, sizeof(*info));
+		for (size_t i = 0; i < (size_t)w * h; i++) {
+			uint32_t c = to8(frame[i].r) << 16 | to8(frame[i].g) << 8 | to8(frame[i].b);
+
+			if (c != prev) {
+				uint32_t k;
+
+				for (k = 0; k < nseen && seen[k] != c; k++)
+					;
+				if (k == nseen && nseen < 64)
+					seen[nseen++] = c;
+				prev = c;
+				prev_i = k;
+			}
+			if (prev_i < 64)
+				counts[prev_i]++;
+		}
+		for (int i = 0; i < n; i++)
+			if (vis[i]->id == s->plane) {
+				info->format = copies[i].ref.format;
+				info->pitch = copies[i].pitch0;
+			}
+		info->planes = n;
+		info->colours = nseen;
+		for (uint32_t i = 0; i < nseen && i < 8; i++) {
+			info->colour[i] = seen[i];
+			info->count[i] = counts[i];
+		}
+	}
+	free(frame);
+	for (int i = 0; i < n; i++)
+		fb_copy_free(&copies[i]);
+	return true;
+}
+
 const char *pd_fb_info_str(const struct pd_fb_info *info)
 {
 	static char buf[256];
 	size_t n;
 
-	n = snprintf(buf, sizeof(buf), "%.4s pitch %u, %d%s colours:", (const char *)&info->format,
-		     info->pitch, info->colours, info->colours >= 64 ? "+" : "");
+	n = snprintf(buf, sizeof(buf), "%.4s pitch %u", info->format ? (const char *)&info->format : "none",
+		     info->pitch);
+	if (info->planes != 1)
+		n += snprintf(buf + n, sizeof(buf) - n, ", %d planes", info->planes);
+	n += snprintf(buf + n, sizeof(buf) - n, ", %d%s colours:", info->colours,
+		      info->colours >= 64 ? "+" : "");
 	for (int i = 0; i < info->colours && i < 8 && n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - n, " %06x x%u", info->colour[i], info->count[i]);
 	return buf;
 }
 
+/* What changed between two looks at the screen, for pd_sample.why. */
+static char change[160];
+
+static bool same_screen(const struct pd_crtc_view *a, const struct pd_screen_planes *pa,
+			const struct pd_crtc_view *b, const struct pd_screen_planes *pb,
+			const char *when)
+{
+	if (a->active != b->active || a->w != b->w || a->h != b->h) {
+		snprintf(change, sizeof(change), "the mode changed %s", when);
+		return false;
+	}
+	for (int i = 0; i < pa->n; i++) {
+		const struct pd_plane_view *x = &pa->p[i], *y = &pb->p[i];
+
+		if (x->fb != y->fb) {
+			snprintf(change, sizeof(change), "plane %u flipped from fb %u to %u %s",
+				 x->id, x->fb, y->fb, when);
+			return false;
+		}
+		if (memcmp(x, y, sizeof(*x))) {
+			snprintf(change, sizeof(change), "plane %u changed %s", x->id, when);
+			return false;
+		}
+	}
+	return true;
+}
+
 void pd_screen_sample(struct pd_screen *s, struct pd_sample *out)
 {
+	struct pd_screen_planes pb, pa, pe;
 	struct pd_crtc_view before, after, end;
 
 	memset(out, 0, sizeof(*out));
 	before = pd_screen_view(s);
+	pd_screen_planes(s, &pb);
 	out->crc = pd_screen_crc(s);
 	after = pd_screen_view(s);
+	pd_screen_planes(s, &pa);
 	out->fb = after.fb;
 	out->w = after.w;
 	out->h = after.h;
-	if (before.fb != after.fb || before.w != after.w || before.h != after.h || !after.fb)
+	out->why = "CRTC off";
+	if (!after.active)
 		return;
-	if (!pd_fb_crc(s, after.fb, &after, &out->ref, &out->info))
+	out->why = change;
+	if (!same_screen(&before, &pb, &after, &pa, "during the frame"))
 		return;
+	if (!pd_screen_ref(s, &pa, after.w, after.h, &out->ref, &out->info)) {
+		out->why = ref_error;
+		return;
+	}
 	end = pd_screen_view(s);
-	if (end.fb != after.fb)
+	pd_screen_planes(s, &pe);
+	out->why = change;
+	if (!same_screen(&after, &pa, &end, &pe, "while their bytes were read"))
 		return;
+	out->why = NULL;
 	out->checked = true;
 	out->match = out->crc == out->ref;
 }

@@ -14,15 +14,24 @@
  * kmssink must not fall back to copying: its GST_PERFORMANCE category logs
  * "frame copy" when it does.  Its own log shows the PRIME paths taken.
  *
- * What reaches the screen: the test first captures one frame from vivid
- * itself (OSD text off, so every frame is the same test pattern), shows it
- * on primedisp from a buffer of its own and reads that frame's CRC.  While
- * GStreamer streams, the CRC of the screen must be that same value.  For
- * BGRx the CRC is also computed in userspace from the captured pixels.
+ * What reaches the screen: the test first captures frames from vivid
+ * itself (OSD text off, so every frame is the same test pattern; two in a
+ * row must be equal), computes the CRC they must give on screen with the
+ * composer's arithmetic (lib/pd_ref.c) and the Y'CbCr encoding and range
+ * vivid reports for them, and shows one on primedisp from a buffer of its
+ * own, with the plane's COLOR_ENCODING and COLOR_RANGE set to match: the
+ * CRC read must be that value.  While GStreamer streams, the CRC of the
+ * screen must be that same value, except at the start, where kmssink shows
+ * the buffer it set the mode with: a zero-filled buffer of the video format,
+ * black for BGRx but green for YUY2 and NV12 (Y = Cb = Cr = 0), whose CRC
+ * is computed the same way.  kmssink does not set COLOR_ENCODING or
+ * COLOR_RANGE; the plane keeps the test's values (checked).  Samples taken
+ * while one of kmssink's framebuffers stayed on screen must also equal the
+ * CRC computed from that framebuffer's bytes (an imported camera buffer is
+ * read through its dma-buf).
  *
- * Formats: BGRx (DRM XRGB8888) always; YUY2 and NV12 need primedisp's
- * primary plane (the one kmssink flips with force-modesetting) to list
- * DRM_FORMAT_YUYV / NV12; those subtests skip until it does.
+ * Formats: BGRx (DRM XRGB8888), YUY2 and NV12, each if primedisp's primary
+ * plane (the one kmssink flips with force-modesetting) lists the DRM format.
  *
  * The camera runs at 5 frames per second: 6.1's vivid warns with a stack
  * trace when its thread falls behind a faster rate under emulation.
@@ -42,8 +51,10 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "pd_atomic.h"
 #include "pd_client.h"
 #include "pd_crc.h"
+#include "pd_ref.h"
 #include "pd_v4l2.h"
 #include "pdtest.h"
 
@@ -133,9 +144,47 @@ static void vivid_osd_off(int fd)
 struct frame {
 	uint8_t *data;
 	uint32_t pitch, size;
+	int encoding, range;	/* PD_REF_ENC_*, PD_REF_RANGE_* (YCbCr formats) */
 };
 
-/* Load vivid, turn its OSD off and capture one frame of @f (the second). */
+/*
+ * The DRM COLOR_ENCODING and COLOR_RANGE (pd_ref's values) of what V4L2
+ * says @pix holds, with V4L2's defaults for the colorspace resolved.
+ */
+static void camera_colorimetry(const struct v4l2_pix_format *pix, struct frame *fr)
+{
+	uint32_t enc = pix->ycbcr_enc, q = pix->quantization;
+
+	if (enc == V4L2_YCBCR_ENC_DEFAULT)
+		enc = V4L2_MAP_YCBCR_ENC_DEFAULT(pix->colorspace);
+	if (q == V4L2_QUANTIZATION_DEFAULT)
+		q = V4L2_MAP_QUANTIZATION_DEFAULT(false, pix->colorspace, enc);
+	switch (enc) {
+	case V4L2_YCBCR_ENC_601:
+		fr->encoding = PD_REF_ENC_BT601;
+		break;
+	case V4L2_YCBCR_ENC_709:
+		fr->encoding = PD_REF_ENC_BT709;
+		break;
+	case V4L2_YCBCR_ENC_BT2020:
+		fr->encoding = PD_REF_ENC_BT2020;
+		break;
+	default:
+		pd_skip("vivid's frames use Y'CbCr encoding %u, which DRM's COLOR_ENCODING lacks",
+			enc);
+	}
+	fr->range = q == V4L2_QUANTIZATION_FULL_RANGE ? PD_REF_RANGE_FULL : PD_REF_RANGE_LIMITED;
+	pd_info("camera colorimetry: colorspace %u, Y'CbCr encoding %u, quantization %u: "
+		"%s, %s range", pix->colorspace, enc, q,
+		fr->encoding == PD_REF_ENC_BT601 ? "BT.601" :
+		fr->encoding == PD_REF_ENC_BT709 ? "BT.709" : "BT.2020",
+		fr->range == PD_REF_RANGE_FULL ? "full" : "limited");
+}
+
+/*
+ * Load vivid, turn its OSD off and capture frames of @f: the second is the
+ * reference, the third must equal it.
+ */
 static void capture_frame(const struct fmt *f, char *dev, size_t dev_len, struct frame *out)
 {
 	struct v4l2_pix_format pix;
@@ -151,6 +200,12 @@ static void capture_frame(const struct fmt *f, char *dev, size_t dev_len, struct
 	vivid_osd_off(fd);
 	pd_v4l2_set_format(fd, CAM_W, CAM_H, f->v4l2, &pix);
 	pd_v4l2_set_fps(fd, CAM_FPS);
+	if (f->drm == DRM_FORMAT_XRGB8888) {
+		out->encoding = PD_REF_ENC_BT601;	/* RGB: not used */
+		out->range = PD_REF_RANGE_LIMITED;
+	} else {
+		camera_colorimetry(&pix, out);
+	}
 	pd_assert_eq(pd_v4l2_reqbufs(fd, V4L2_MEMORY_MMAP, 2), 2);
 	for (uint32_t i = 0; i < 2; i++) {
 		maps[i] = pd_v4l2_mmap(fd, i, &lens[i], PROT_READ);
@@ -167,24 +222,63 @@ static void capture_frame(const struct fmt *f, char *dev, size_t dev_len, struct
 	out->data = malloc(out->size);
 	pd_assert(out->data);
 	memcpy(out->data, maps[buf.index], out->size);
+	pd_v4l2_qbuf(fd, V4L2_MEMORY_MMAP, buf.index, -1, 0);
+	pd_v4l2_dqbuf(fd, V4L2_MEMORY_MMAP, &buf, 5000);
+	pd_assert_f(buf.bytesused >= out->size && !memcmp(out->data, maps[buf.index], out->size),
+		    "two frames of vivid's test pattern differ: no single picture to expect");
 	pd_v4l2_streamoff(fd);
 	for (int i = 0; i < 2; i++)
 		munmap(maps[i], lens[i]);
 	pd_v4l2_reqbufs(fd, V4L2_MEMORY_MMAP, 0);
 	close(fd);
-	pd_info("captured a %ux%u %s frame from %s (pitch %u)", CAM_W, CAM_H,
+	pd_info("captured a %ux%u %s frame from %s (pitch %u), the next one equal", CAM_W, CAM_H,
 		pd_v4l2_fourcc_str(f->v4l2), dev, out->pitch);
+}
+
+/*
+ * The CRC of a CAM_W x CAM_H frame of @f at @data (V4L2's layout: NV12's
+ * CbCr plane follows the Y plane with the same pitch) filling the screen,
+ * shown with the frame's encoding and range: lib/pd_ref.c, independent of
+ * the driver.
+ */
+static uint32_t expected_crc(const struct fmt *f, const uint8_t *data, const struct frame *fr)
+{
+	struct pd_ref_fb fb = {
+		.format = f->drm, .width = CAM_W, .height = CAM_H,
+		.data = { data }, .pitch = { fr->pitch },
+	};
+	struct pd_ref_plane plane = {
+		.fb = &fb, .src_w = CAM_W << 16, .src_h = CAM_H << 16,
+		.crtc_w = CAM_W, .crtc_h = CAM_H, .rotation = DRM_MODE_ROTATE_0,
+		.alpha = 0xffff, .blend = PD_REF_BLEND_PREMULTI,
+		.encoding = fr->encoding, .range = fr->range,
+	};
+	struct pd_ref_px *frame = malloc(sizeof(*frame) * CAM_W * CAM_H);
+	uint32_t crc;
+
+	pd_assert(frame);
+	if (f->drm == DRM_FORMAT_NV12) {
+		fb.data[1] = data + (size_t)fr->pitch * CAM_H;
+		fb.pitch[1] = fr->pitch;
+	}
+	pd_ref_compose(&plane, 1, CAM_W, CAM_H, frame);
+	crc = pd_ref_frame_crc(frame, CAM_W, CAM_H);
+	free(frame);
+	return crc;
 }
 
 /* ---- the reference on screen ------------------------------------------------------ */
 
 /*
- * Show @fr on primedisp from a dumb buffer of our own, at CAM_W x CAM_H, and
- * return the CRC of that frame.  Uses a second file descriptor as DRM master
- * and closes it afterwards (which removes the framebuffer).
+ * Show @fr on primedisp from a dumb buffer of our own, at CAM_W x CAM_H, with
+ * the plane's COLOR_ENCODING and COLOR_RANGE set to the frame's, and return
+ * the CRC of that frame, which must be the one pd_ref computes from its
+ * bytes.  Uses a second file descriptor as DRM master and closes it
+ * afterwards (which removes the framebuffer).
  */
 static uint32_t reference_crc(struct pd_screen *s, const struct fmt *f, const struct frame *fr)
 {
+	uint32_t expect = expected_crc(f, fr->data, fr);
 	uint32_t handle, pitch, fb, handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
 	drmModeConnector *c;
 	drmModeModeInfo mode = { 0 };
@@ -222,17 +316,29 @@ static uint32_t reference_crc(struct pd_screen *s, const struct fmt *f, const st
 		offsets[1] = pitch * CAM_H;
 	}
 	munmap(map, size);
+	/* The camera's Y'CbCr encoding and range on the plane (kmssink keeps them). */
+	if (f->drm != DRM_FORMAT_XRGB8888) {
+		static const char *const names[] = { "COLOR_ENCODING", "COLOR_RANGE" };
+		const uint64_t values[] = { fr->encoding, fr->range };
+
+		for (int i = 0; i < 2; i++) {
+			uint32_t prop = pd_prop_id(fd, s->plane, DRM_MODE_OBJECT_PLANE, names[i]);
+
+			pd_assert_f(prop, "plane %u lists %.4s but has no %s property", s->plane,
+				    (const char *)&f->drm, names[i]);
+			ret = drmModeObjectSetProperty(fd, s->plane, DRM_MODE_OBJECT_PLANE, prop,
+						       values[i]);
+			pd_assert_f(ret == 0, "setting %s of plane %u to %llu failed", names[i],
+				    s->plane, (unsigned long long)values[i]);
+		}
+	}
 	ret = drmModeAddFB2(fd, CAM_W, CAM_H, f->drm, handles, pitches, offsets, &fb, 0);
 	pd_assert_f(ret == 0, "ADDFB2 %dx%d %s failed", CAM_W, CAM_H, f->gst);
 	ret = drmModeSetCrtc(fd, s->crtc, fb, 0, 0, &s->conn, 1, &mode);
 	pd_assert_f(ret == 0, "SETCRTC %s with a %s framebuffer failed", mode.name, f->gst);
 	pd_assert_f(pd_crtc_crc(fd, s->crtc_idx, &crc), "no CRC");
-	if (f->drm == DRM_FORMAT_XRGB8888) {
-		uint32_t mine = pd_frame_crc(fr->data, CAM_W, CAM_H, fr->pitch, f->drm);
-
-		pd_assert_f(crc == mine, "camera frame shown by the test: CRC 0x%08x, its pixels give 0x%08x",
-			    crc, mine);
-	}
+	pd_assert_f(crc == expect, "camera frame shown by the test: CRC 0x%08x, its pixels give 0x%08x",
+		    crc, expect);
 	pd_assert_f(crc != pd_solid_crc(CAM_W, CAM_H, 0), "the camera frame is black");
 	pd_info("the camera frame shown by the test: CRC 0x%08x", crc);
 	close(fd);	/* removes the framebuffer: the CRTC goes off */
@@ -268,8 +374,9 @@ static void stream(const struct fmt *f, bool import)
 	struct pd_screen s;
 	struct pd_proc p;
 	struct frame fr;
-	uint32_t ref, black = pd_solid_crc(CAM_W, CAM_H, 0);
-	int argc = 0, matched = 0, samples = 0, rc, logfd;
+	uint32_t ref, zero;
+	uint8_t *zeroes;
+	int argc = 0, matched = 0, samples = 0, checked = 0, rc, logfd;
 	double t0;
 
 	gst_setup();
@@ -279,6 +386,11 @@ static void stream(const struct fmt *f, bool import)
 
 	capture_frame(f, dev, sizeof(dev), &fr);
 	ref = reference_crc(&s, f, &fr);
+	zeroes = calloc(1, fr.size);
+	pd_assert(zeroes);
+	zero = expected_crc(f, zeroes, &fr);
+	free(zeroes);
+	pd_info("kmssink's zero-filled mode-setting buffer would give CRC 0x%08x", zero);
 
 	logfd = mkstemp(log);
 	pd_assert(logfd >= 0);
@@ -319,23 +431,45 @@ static void stream(const struct fmt *f, bool import)
 	}
 	pd_info("kmssink set %ux%u after %.1f s", v.w, v.h, pd_now() - t0);
 
-	/* The camera's frames on screen: the reference CRC, again and again. */
+	/*
+	 * The camera's frames on screen: the reference CRC, again and again,
+	 * after kmssink's zero-filled mode-setting buffer perhaps.
+	 */
 	while (matched < 3 && !pd_proc_poll(&p) && pd_now() - t0 < 60) {
-		uint32_t crc = pd_screen_crc(&s);
+		const struct pd_plane_view *pv;
+		struct pd_screen_planes sp;
+		struct pd_sample smp;
 
+		pd_screen_sample(&s, &smp);
 		v = pd_screen_view(&s);
+		pd_screen_planes(&s, &sp);
 		if (pd_proc_poll(&p) || v.w != CAM_W || v.h != CAM_H)
 			break;	/* the pipeline ended: no longer its frame */
 		samples++;
-		pd_info("%5.1f s: fb %u CRC 0x%08x%s", pd_now() - t0, v.fb, crc,
-			crc == ref ? " = the camera frame" : crc == black ? " (black)" : "");
-		if (crc == ref) {
+		checked += smp.checked;
+		pd_info("%5.1f s: fb %u CRC 0x%08x%s%s%s%s", pd_now() - t0, smp.fb, smp.crc,
+			smp.crc == ref ? " = the camera frame" :
+			smp.crc == zero ? " = kmssink's zero-filled buffer" : "",
+			smp.match ? ", = CRC of the framebuffer's bytes" :
+			smp.checked ? ", NOT the CRC of the framebuffer's bytes" : " (not checked: ",
+			smp.checked ? "" : smp.why, smp.checked ? "" : ")");
+		if (smp.checked)
+			pd_assert_f(smp.match, "CRC 0x%08x on screen, but kmssink's framebuffer %u "
+				    "gives 0x%08x (%s)", smp.crc, smp.fb, smp.ref,
+				    pd_fb_info_str(&smp.info));
+		pv = pd_screen_plane_view(&sp, s.plane);
+		pd_assert_f(pv->encoding == (uint64_t)fr.encoding && pv->range == (uint64_t)fr.range,
+			    "plane %u: COLOR_ENCODING %llu COLOR_RANGE %llu while streaming, the "
+			    "camera's are %d %d", s.plane, (unsigned long long)pv->encoding,
+			    (unsigned long long)pv->range, fr.encoding, fr.range);
+		if (smp.crc == ref) {
 			matched++;
 		} else {
-			/* kmssink shows a black buffer while it sets the mode; nothing else. */
-			pd_assert_f(crc == black && !matched,
+			/* kmssink shows its mode-setting buffer first; nothing else. */
+			pd_assert_f(smp.crc == zero && !matched,
 				    "CRC 0x%08x on screen while streaming: neither the camera frame "
-				    "(0x%08x) nor kmssink's black mode-setting buffer", crc, ref);
+				    "(0x%08x) nor kmssink's zero-filled mode-setting buffer (0x%08x)%s",
+				    smp.crc, ref, zero, matched ? " (after the camera frame)" : "");
 		}
 		pd_msleep(500);
 	}
@@ -345,9 +479,10 @@ static void stream(const struct fmt *f, bool import)
 	text = read_file(log);
 	if (rc || matched < 3)
 		pd_client_show("gst-launch-1.0", out, 30);
-	pd_info("pipeline ran %.1f s: %d samples, %d showed the camera frame; kmssink: "
-		"%d imports, %d cached imports, %d exports, %d frame copies",
-		pd_now() - t0, samples, matched, pd_count_lines(text, "setting KMS mem"),
+	pd_info("pipeline ran %.1f s: %d samples, %d showed the camera frame, %d equal to the "
+		"CRC of the framebuffer's bytes; kmssink: %d imports, %d cached imports, "
+		"%d exports, %d frame copies",
+		pd_now() - t0, samples, matched, checked, pd_count_lines(text, "setting KMS mem"),
 		pd_count_lines(text, "found KMS mem"), pd_count_lines(text, "Exported bo handle"),
 		pd_count_lines(text, "frame copy"));
 	pd_assert_f(rc != -1, "gst-launch-1.0 did not finish %s buffers", NUM_BUFFERS);
@@ -415,12 +550,12 @@ static const struct pd_subtest subtests[] = {
 	  "v4l2src io-mode=dmabuf ! kmssink, BGRx: camera dma-bufs imported, frame on screen" },
 	{ "dmabuf-import-bgrx", test_dmabuf_import_bgrx,
 	  "v4l2src io-mode=dmabuf-import ! kmssink, BGRx: camera fills primedisp's buffers" },
-	{ "dmabuf-yuy2", test_dmabuf_yuy2, "as dmabuf-bgrx with YUY2 (needs a YUYV plane)" },
+	{ "dmabuf-yuy2", test_dmabuf_yuy2, "as dmabuf-bgrx with YUY2 (needs a YUYV primary plane)" },
 	{ "dmabuf-import-yuy2", test_dmabuf_import_yuy2,
-	  "as dmabuf-import-bgrx with YUY2 (needs a YUYV plane)" },
-	{ "dmabuf-nv12", test_dmabuf_nv12, "as dmabuf-bgrx with NV12 (needs an NV12 plane)" },
+	  "as dmabuf-import-bgrx with YUY2 (needs a YUYV primary plane)" },
+	{ "dmabuf-nv12", test_dmabuf_nv12, "as dmabuf-bgrx with NV12 (needs an NV12 primary plane)" },
 	{ "dmabuf-import-nv12", test_dmabuf_import_nv12,
-	  "as dmabuf-import-bgrx with NV12 (needs an NV12 plane)" },
+	  "as dmabuf-import-bgrx with NV12 (needs an NV12 primary plane)" },
 	{ }
 };
 
