@@ -260,7 +260,8 @@ struct pd_target {
  *
  * Return: 0 or a negative errno.
  */
-static int pd_compose(const struct pd_snapshot *snap, struct pd_target *t)
+static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
+		      struct pd_target *t)
 {
 	struct pd_layer *layers;
 	unsigned int nl = 0, i, y;
@@ -282,11 +283,16 @@ static int pd_compose(const struct pd_snapshot *snap, struct pd_target *t)
 
 	/* The snapshot's planes are sorted by zpos, bottom first. */
 	for (i = 0; i < snap->nplanes; i++) {
-		ret = pd_layer_setup(&layers[nl], &snap->planes[i]);
+		const struct pd_snap_plane *sp = &snap->planes[i];
+
+		ret = pd_layer_setup(&layers[nl], sp);
 		if (ret)
 			goto out;
 		nl++;
+		atomic64_add((u64)drm_rect_width(&sp->dst) * drm_rect_height(&sp->dst) *
+			     sp->fb->format->cpp[0], &pd->composed_bytes);
 	}
+	atomic64_inc(&pd->composed_frames);
 
 	if (t->wb_fb) {
 		ret = drm_gem_fb_vmap(t->wb_fb, t->wb_map, t->wb_data);
@@ -518,7 +524,8 @@ static void pd_compose_work(struct work_struct *work)
 		t.wb_fb = job ? job->fb : NULL;
 		t.crc_value = ~0U;
 
-		ret = snap ? pd_compose(snap, &t) : -EINVAL;
+		ret = snap ? pd_compose(to_pd_device(out->crtc.dev), snap, &t) :
+		       -EINVAL;
 
 		if (t.crc && !ret) {
 			u32 crc = ~t.crc_value;

@@ -225,12 +225,16 @@ struct pd_output {
  * @pdev: the platform device it is bound to
  * @config: settings taken at probe time
  * @outputs: the display pipelines (config.num_outputs of them)
+ * @composed_frames: frames the composer composed (debugfs)
+ * @composed_bytes: bytes of plane pixels the composer read (debugfs)
  */
 struct pd_device {
 	struct drm_device drm;
 	struct platform_device *pdev;
 	struct pd_config config;
 	struct pd_output outputs[PD_MAX_OUTPUTS];
+	atomic64_t composed_frames;
+	atomic64_t composed_bytes;
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)
