@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh - primedisp's main job (what `make demo` calls): boot a VM with a
-# Debian kernel (K=6.12 by default), load primedisp, put a test pattern on
-# its output, save a PNG of what the output scans out, and print a report.
+# Debian kernel (K=6.12 by default), load primedisp, show a test pattern,
+# a camera (vivid) through dma-bufs both ways and kmscube on its output,
+# save PNGs of what was scanned out (and a writeback capture), and print a
+# report.
 # Results go to demo-output/ in the repository.
 
 set -euo pipefail
@@ -22,6 +24,6 @@ ko=$(scripts/build-module.sh "$K")
 make -s -C userspace
 
 echo "demo: booting the VM"
-scripts/vm-run.sh -k "$K" -m "$ko" -t 300 -o "$outdir" -l "$outdir/kernel-$K.log" -- \
+scripts/vm-run.sh -k "$K" -m "$ko" -t 600 -o "$outdir" -l "$outdir/kernel-$K.log" -- \
 	scripts/guest-demo.sh
 echo "demo: done; kernel log in $outdir/kernel-$K.log"

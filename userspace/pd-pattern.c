@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <png.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 #include <drm_fourcc.h>
 
 #include "pd-common.h"
+#include "pd-png.h"
 
 static void usage(FILE *f)
 {
@@ -76,9 +76,6 @@ static int save_scanout_png(int fd, uint32_t crtc_id, const char *path)
 	drmModeCrtcPtr crtc = drmModeGetCrtc(fd, crtc_id);
 	drmModeFB2Ptr fb;
 	struct pd_mapping map;
-	png_structp png;
-	png_infop info;
-	FILE *f;
 	int ret = -1;
 
 	if (!crtc || !crtc->buffer_id) {
@@ -102,38 +99,12 @@ static int save_scanout_png(int fd, uint32_t crtc_id, const char *path)
 			  fb->offsets[0], &map))
 		goto out_fb;
 
-	f = fopen(path, "wb");
-	if (!f) {
-		fprintf(stderr, "pd-pattern: cannot write %s: %s\n", path, strerror(errno));
-		goto out_map;
-	}
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	info = png ? png_create_info_struct(png) : NULL;
-	if (!png || !info || setjmp(png_jmpbuf(png))) {
-		fprintf(stderr, "pd-pattern: libpng failed writing %s\n", path);
-		png_destroy_write_struct(&png, &info);
-		fclose(f);
-		goto out_map;
-	}
-	png_init_io(png, f);
-	png_set_IHDR(png, info, fb->width, fb->height, 8, PNG_COLOR_TYPE_RGB,
-		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-		     PNG_FILTER_TYPE_DEFAULT);
-	png_write_info(png, info);
-	/* XRGB8888 little-endian is B,G,R,X in memory. */
-	png_set_filler(png, 0, PNG_FILLER_AFTER);
-	png_set_bgr(png);
-	for (uint32_t y = 0; y < fb->height; y++)
-		png_write_row(png, (png_bytep)map.ptr + fb->offsets[0] +
-			      (size_t)y * fb->pitches[0]);
-	png_write_end(png, NULL);
-	png_destroy_write_struct(&png, &info);
-	if (fclose(f) == 0) {
+	if (pd_png_write_xrgb8888("pd-pattern", path, (uint8_t *)map.ptr + fb->offsets[0],
+				  fb->width, fb->height, fb->pitches[0]) == 0) {
 		printf("pd-pattern: saved the scanned-out %ux%u frame to %s\n",
 		       fb->width, fb->height, path);
 		ret = 0;
 	}
-out_map:
 	pd_unmap(&map);
 out_fb:
 	drmModeFreeFB2(fb);

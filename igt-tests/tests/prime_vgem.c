@@ -40,6 +40,9 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "pd_atomic.h"
+#include "pd_bind.h"
+#include "pd_crc.h"
 #include "pdtest.h"
 #include "pd_vgem.h"
 
@@ -1055,7 +1058,116 @@ static void test_import_bad_input(void)
 	close(fd);
 }
 
+/*
+ * vgem imports a primedisp buffer (holding an attachment), primedisp's side
+ * closes everything and the device is unbound: vgem's view of the pages
+ * stays valid, and vgem detaching after the unbind is clean.
+ */
+static void test_unbind_vgem_attached(void)
+{
+	int vgem = pd_vgem_open(), fd, dmabuf, vdmabuf;
+	const uint32_t seed = 0xabad1dea;
+	uint32_t handle, pitch, vh;
+	uint64_t size;
+	long objs0;
+	void *ptr;
+
+	pd_ensure_bound();
+	fd = pd_open_card(NULL);
+	objs0 = objects_count(fd);
+	handle = pd_dumb_create(fd, 256, 256, 32, &pitch, &size);
+	ptr = pd_dumb_map(fd, handle, size, PROT_READ | PROT_WRITE);
+	pattern_fill(ptr, size, seed);
+	dmabuf = prime_export(fd, handle);
+	vh = prime_import(vgem, dmabuf);
+	vdmabuf = prime_export(vgem, vh);
+	pd_assert_eq(inode_of(vdmabuf), inode_of(dmabuf));
+	close(dmabuf);
+	munmap(ptr, size);
+	pd_dumb_destroy(fd, handle);
+	close(fd);
+
+	pd_unbind();
+	ptr = dmabuf_map(vdmabuf, size, PROT_READ);
+	dmabuf_sync(vdmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	pattern_check(ptr, size, seed, "the pages through vgem's dma-buf after primedisp's unbind");
+	dmabuf_sync(vdmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	munmap(ptr, size);
+	gem_close(vgem, vh);
+	close(vdmabuf);
+	close(vgem);
+
+	fd = pd_rebind();
+	assert_objects(fd, objs0, "after vgem let go of the buffer across unbind and bind");
+	close(fd);
+}
+
+/*
+ * A multi-planar (NV12) frame in one vgem buffer, imported and scanned out
+ * on an overlay from two planes of the same dma-buf: the CRC equals the
+ * frame rendered from vgem's bytes; a chroma plane placed past the end of
+ * the buffer is refused.
+ */
+static void test_scanout_import_nv12(void)
+{
+	const uint32_t w = 320, h = 240;
+	struct pd_display d;
+	struct pd_test_fb bg, nv = { 0 };
+	struct pd_plane_cfg cfgs[2];
+	uint32_t vh, vpitch, handles[4], pitches[4], offsets[4] = { 0 }, fb, crc;
+	uint64_t vsize, off;
+	int vgem = pd_vgem_open(), dmabuf;
+	uint8_t *map;
+
+	pd_display_open(&d);
+	pd_require(d.noverlays, "no overlay plane");
+	pd_display_use_mode(&d, 640, 480);
+	pd_assert_eq(pd_test_fb_create(d.fd, DRM_FORMAT_XRGB8888, 640, 480, 17, &bg), 0);
+
+	/* Y (w x h) then interleaved CbCr (w x h/2), one byte per sample. */
+	vh = pd_vgem_create(vgem, w, h + h / 2, 8, &vpitch, &vsize);
+	pd_assert(__pd_dumb_map_offset(vgem, vh, &off) == 0);
+	map = mmap(NULL, vsize, PROT_READ | PROT_WRITE, MAP_SHARED, vgem, off);
+	pd_assert(map != MAP_FAILED);
+	pd_ref_random_fill(map, vsize, 99);
+	dmabuf = prime_export(vgem, vh);
+	nv.handle = prime_import(d.fd, dmabuf);
+
+	handles[0] = handles[1] = nv.handle;
+	pitches[0] = pitches[1] = vpitch;
+	offsets[1] = vpitch * h + vpitch * (h / 2);	/* chroma past the end */
+	pd_assert_f(drmModeAddFB2(d.fd, w, h, DRM_FORMAT_NV12, handles, pitches, offsets,
+				  &fb, 0) != 0, "ADDFB2 accepted a chroma plane beyond the buffer");
+	offsets[1] = vpitch * h;
+	pd_assert_eq(drmModeAddFB2(d.fd, w, h, DRM_FORMAT_NV12, handles, pitches, offsets,
+				   &nv.id, 0), 0);
+	nv.ref = (struct pd_ref_fb){
+		.format = DRM_FORMAT_NV12, .width = w, .height = h,
+		.data = { map, map + offsets[1] }, .pitch = { vpitch, vpitch },
+	};
+
+	cfgs[0] = pd_plane_cfg(&bg, 0, 0);
+	cfgs[1] = pd_plane_cfg(&nv, 100, 50);
+	pd_assert_eq(pd_apply(&d, cfgs, 2, true, 0), 0);
+	pd_require(pd_crtc_crc(d.fd, d.out.crtc_index, &crc), "no CRC interface (debugfs)");
+	pd_assert_eq(crc, pd_expected_crc(&d, cfgs, 2));
+
+	pd_assert_eq(pd_apply(&d, cfgs, 1, false, 0), 0);
+	drmModeRmFB(d.fd, nv.id);
+	gem_close(d.fd, nv.handle);
+	munmap(map, vsize);
+	close(dmabuf);
+	gem_close(vgem, vh);
+	close(vgem);
+	pd_test_fb_destroy(&bg);
+	pd_display_close(&d);
+}
+
 static const struct pd_subtest subtests[] = {
+	{ "scanout-import-nv12", test_scanout_import_nv12,
+	  "NV12 from one vgem dma-buf, two planes, on screen; chroma past the end refused" },
+	{ "unbind-while-vgem-attached", test_unbind_vgem_attached,
+	  "vgem holds the attachment across primedisp's unbind; clean detach" },
 	{ "basic-import", test_basic_import,
 	  "vgem buffer imported: IMPORTED flag, same dma-buf re-exported, vgem's pixels" },
 	{ "basic-export", test_basic_export,
