@@ -631,35 +631,6 @@ static int run(int cam, struct pd_kms *k, const struct opts *o, struct buf *bufs
 }
 
 /* Wait for end of file on stdin, or a signal. */
-static void hold(struct pd_kms *k)
-{
-	char buf[256];
-
-	printf("holding the last frame on CRTC %u: close stdin (Ctrl-D) or press Ctrl-C to "
-	       "exit\n", k->crtc_id);
-	fflush(stdout);
-	while (!stop) {
-		ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
-
-		if (r == 0 || (r < 0 && errno != EINTR))
-			break;
-	}
-}
-
-static unsigned int parse_uint(const char *s, const char *opt, bool *bad)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || end == s || v > 1000000) {
-		fprintf(stderr, "cam2disp: %s wants a number, not \"%s\"\n", opt, s);
-		*bad = true;
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -708,11 +679,11 @@ int main(int argc, char **argv)
 				bad = true;
 			}
 			break;
-		case 'r': o.fps = parse_uint(optarg, "--fps", &bad); break;
-		case 'n': o.frames = parse_uint(optarg, "--frames", &bad); break;
-		case 'b': o.nbufs = parse_uint(optarg, "--buffers", &bad); break;
+		case 'r': o.fps = pd_parse_uint("cam2disp", optarg, "--fps", &bad); break;
+		case 'n': o.frames = pd_parse_uint("cam2disp", optarg, "--frames", &bad); break;
+		case 'b': o.nbufs = pd_parse_uint("cam2disp", optarg, "--buffers", &bad); break;
 		case 'd': o.device = optarg; break;
-		case 'C': o.connector = parse_uint(optarg, "--connector", &bad); break;
+		case 'C': o.connector = pd_parse_uint("cam2disp", optarg, "--connector", &bad); break;
 		case 'H': o.hold = true; break;
 		case 'q': o.quiet = true; break;
 		case 'h': usage(stdout); return 0;
@@ -805,7 +776,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		ret = zc && (!o.frames || st.shown >= o.frames || stop) ? 0 : 1;
 		if (o.hold && !stop)
-			hold(&k);
+			pd_hold_stdin(k.crtc_id, &stop);
 	}
 out_bufs:
 	release_bufs(&k, bufs, o.nbufs);

@@ -314,35 +314,6 @@ static bool fenced_frame(int vgem, struct pd_kms *k, const struct opts *o, struc
 	return ok;
 }
 
-static void hold(struct pd_kms *k)
-{
-	char buf[256];
-
-	printf("holding the last frame on CRTC %u: close stdin (Ctrl-D) or press Ctrl-C to "
-	       "exit\n", k->crtc_id);
-	fflush(stdout);
-	while (!stop) {
-		ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
-
-		if (r == 0 || (r < 0 && errno != EINTR))
-			break;
-	}
-}
-
-static unsigned int parse_uint(const char *s, const char *opt, bool *bad)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || end == s || v > 1000000) {
-		fprintf(stderr, "gpu2disp: %s wants a number, not \"%s\"\n", opt, s);
-		*bad = true;
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -368,17 +339,17 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "n:D:s:b:d:C:g:qh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': o.frames = parse_uint(optarg, "--frames", &bad); break;
-		case 'D': o.delay_ms = parse_uint(optarg, "--fence-delay", &bad); break;
+		case 'n': o.frames = pd_parse_uint("gpu2disp", optarg, "--frames", &bad); break;
+		case 'D': o.delay_ms = pd_parse_uint("gpu2disp", optarg, "--fence-delay", &bad); break;
 		case 's':
 			if (sscanf(optarg, "%ux%u", &o.w, &o.h) != 2 || !o.w || !o.h) {
 				fprintf(stderr, "gpu2disp: --size wants WxH, e.g. 1024x768\n");
 				bad = true;
 			}
 			break;
-		case 'b': o.nbufs = parse_uint(optarg, "--buffers", &bad); break;
+		case 'b': o.nbufs = pd_parse_uint("gpu2disp", optarg, "--buffers", &bad); break;
 		case 'd': o.device = optarg; break;
-		case 'C': o.connector = parse_uint(optarg, "--connector", &bad); break;
+		case 'C': o.connector = pd_parse_uint("gpu2disp", optarg, "--connector", &bad); break;
 		case 'g': o.vgem = optarg; break;
 		case 'H': o.hold = true; break;
 		case 'q': o.quiet = true; break;
@@ -449,7 +420,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	ret = all_ok && st.frames == o.frames ? 0 : 1;
 	if (o.hold && !stop)
-		hold(&k);
+		pd_hold_stdin(k.crtc_id, &stop);
 out_bufs:
 	release_bufs(vgem, &k, bufs, o.nbufs);
 	pd_kms_close(&k);

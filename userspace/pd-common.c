@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -234,4 +235,33 @@ void pd_dumb_destroy(int fd, struct pd_dumb *d)
 	if (d->handle)
 		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
 	d->handle = 0;
+}
+
+unsigned int pd_parse_uint(const char *tool, const char *s, const char *opt, bool *bad)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || end == s || v > 1000000) {
+		fprintf(stderr, "%s: %s wants a number, not \"%s\"\n", tool, opt, s);
+		*bad = true;
+	}
+	return v;
+}
+
+void pd_hold_stdin(uint32_t crtc_id, volatile sig_atomic_t *stop)
+{
+	char buf[256];
+
+	printf("holding the last frame on CRTC %u: close stdin (Ctrl-D) or press Ctrl-C to "
+	       "exit\n", crtc_id);
+	fflush(stdout);
+	while (!*stop) {
+		ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
+	}
 }

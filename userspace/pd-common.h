@@ -7,6 +7,8 @@
 #ifndef PD_COMMON_H
 #define PD_COMMON_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <xf86drmMode.h>
@@ -48,4 +50,14 @@ void pd_dumb_destroy(int fd, struct pd_dumb *d);
 int pd_map_handle(int fd, uint32_t handle, size_t size, struct pd_mapping *m);
 void pd_unmap(struct pd_mapping *m);
 
+/*
+ * Parse option @opt's value @s as a number up to 1000000; on anything else
+ * print "TOOL: OPT wants a number" and set *@bad.
+ */
+unsigned int pd_parse_uint(const char *tool, const char *s, const char *opt, bool *bad);
+/*
+ * --hold: keep the last frame of CRTC @crtc_id on screen until stdin ends
+ * or *@stop is set (by a signal handler).
+ */
+void pd_hold_stdin(uint32_t crtc_id, volatile sig_atomic_t *stop);
 #endif

@@ -671,20 +671,6 @@ static const char *device_of(int fd, char *buf, size_t len)
 	return buf;
 }
 
-static unsigned int parse_uint(const char *s, const char *opt, bool *bad)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || end == s || v > 1000000) {
-		fprintf(stderr, "pd-wl-dmabuf: %s wants a number, not \"%s\"\n", opt, s);
-		*bad = true;
-	}
-	return v;
-}
-
 static int setup_surface(struct app *a)
 {
 	a->surface = wl_compositor_create_surface(a->compositor);
@@ -727,7 +713,7 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "n:s:f:S:b:r:qh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': a.frames = parse_uint(optarg, "--frames", &bad); break;
+		case 'n': a.frames = pd_parse_uint("pd-wl-dmabuf", optarg, "--frames", &bad); break;
 		case 's':
 			if (sscanf(optarg, "%ux%u", &a.w, &a.h) != 2 || !a.w || !a.h) {
 				fprintf(stderr, "pd-wl-dmabuf: --size wants WxH, e.g. 1024x768\n");
@@ -756,7 +742,7 @@ int main(int argc, char **argv)
 				bad = true;
 			}
 			break;
-		case 'b': a.nbufs = parse_uint(optarg, "--buffers", &bad); break;
+		case 'b': a.nbufs = pd_parse_uint("pd-wl-dmabuf", optarg, "--buffers", &bad); break;
 		case 'r': a.render_node = optarg; break;
 		case 'H': a.hold = true; break;
 		case 'q': a.quiet = true; break;

@@ -917,3 +917,14 @@ void pd_dumb_destroy(int fd, uint32_t handle)
 	pd_assert_f(__pd_dumb_destroy(fd, handle) == 0,
 		    "DRM_IOCTL_MODE_DESTROY_DUMB on handle %u failed", handle);
 }
+
+void pd_path_add_sbin(void)
+{
+	const char *path = getenv("PATH");
+	char *np;
+
+	if (path && strstr(path, "/sbin"))
+		return;
+	if (asprintf(&np, "%s%s/usr/sbin:/sbin", path ? path : "", path ? ":" : "") > 0)
+		setenv("PATH", np, 1);
+}

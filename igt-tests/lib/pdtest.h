@@ -167,6 +167,8 @@ void __pd_fail_errno(const char *file, int line, const char *func,
 double pd_now(void);
 /* Sleep @ms milliseconds. */
 void pd_msleep(unsigned int ms);
+/* Make sure /usr/sbin and /sbin are in PATH (insmod, rmmod, modprobe). */
+void pd_path_add_sbin(void);
 /* Name of the binary (basename of argv[0]). */
 const char *pd_binary_name(void);
 /* Write one line to /dev/kmsg (KERN_INFO); errors are ignored. */

@@ -19,17 +19,6 @@
 
 static const char *ko_path;
 
-static void ensure_sbin_in_path(void)
-{
-	const char *path = getenv("PATH");
-	char *np;
-
-	if (path && strstr(path, "/sbin"))
-		return;
-	if (asprintf(&np, "%s%s/usr/sbin:/sbin", path ? path : "", path ? ":" : "") > 0)
-		setenv("PATH", np, 1);
-}
-
 /* If a failure left the module unloaded, load it again for the next tests. */
 static void reload_on_exit(void)
 {
@@ -94,7 +83,7 @@ static void test_reload(void)
 	pd_require(pd_kmod_loaded(mod),
 		   "the %s device exists but module %s is not loaded (built in?)", mod, mod);
 	pd_assert_f(access(ko_path, R_OK) == 0, "PRIMEDISP_KO=%s is not readable", ko_path);
-	ensure_sbin_in_path();
+	pd_path_add_sbin();
 	atexit(reload_on_exit);
 	snprintf(sysdir, sizeof(sysdir), "/sys/module/%s", mod);
 

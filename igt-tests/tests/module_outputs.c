@@ -34,17 +34,6 @@
 
 static const char *ko_path;
 
-static void ensure_sbin_in_path(void)
-{
-	const char *path = getenv("PATH");
-	char *np;
-
-	if (path && strstr(path, "/sbin"))
-		return;
-	if (asprintf(&np, "%s%s/usr/sbin:/sbin", path ? path : "", path ? ":" : "") > 0)
-		setenv("PATH", np, 1);
-}
-
 /* rmmod, then insmod with @params (may be NULL); 0 or insmod's exit status. */
 static int load_with(const char *params)
 {
@@ -87,7 +76,7 @@ static int reload(const char *params)
 	pd_require(ko_path, "PRIMEDISP_KO is not set (path of the .ko to insmod)");
 	pd_require(pd_kmod_loaded(pd_driver_name()), "module %s not loaded (built in?)",
 		   pd_driver_name());
-	ensure_sbin_in_path();
+	pd_path_add_sbin();
 	atexit(restore_defaults);
 	pd_assert_f(load_with(params) == 0, "insmod %s %s failed", ko_path, params);
 	return open_after_load();
