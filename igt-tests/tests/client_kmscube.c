@@ -104,8 +104,16 @@ static void test_cube(void)
 	pd_assert_f(ncrc >= 3, "only %d samples of the cube on screen while kmscube ran", ncrc);
 	pd_assert_f(distinct >= 3, "the cube does not turn on screen: %d distinct CRCs in %d samples",
 		    distinct, ncrc);
-	pd_assert_f(matched >= 1, "no sample equals the CRC of kmscube's buffer (%d checked)",
-		    checked);
+	/*
+	 * A sample can be checked against the buffer's bytes only if no flip
+	 * happened around it; when kmscube flips on nearly every frame none
+	 * may be, and the distinct non-black CRCs above are the evidence.
+	 */
+	pd_assert_f(matched == checked, "%d of %d checked samples differ from the CRC of "
+		    "kmscube's buffer", checked - matched, checked);
+	if (!checked)
+		pd_info("no sample could be checked against the buffer's bytes: kmscube flipped "
+			"around every one");
 	free(out);
 	pd_proc_cleanup(&p);
 	pd_screen_close(&s);
