@@ -515,6 +515,150 @@ static void stream(const struct fmt *f, bool import)
 	pd_vivid_unload(NULL);
 }
 
+/*
+ * The CRC of the camera frame @fr shown by plane view @pv on a @mw x @mh
+ * screen, when the plane covers the whole screen (what is below does not
+ * show); 0 otherwise.
+ */
+static uint32_t scaled_crc(const struct fmt *f, const struct frame *fr,
+			   const struct pd_plane_view *pv, uint32_t mw, uint32_t mh)
+{
+	struct pd_ref_fb fb = {
+		.format = f->drm, .width = CAM_W, .height = CAM_H,
+		.data = { fr->data }, .pitch = { fr->pitch },
+	};
+	struct pd_ref_plane plane = {
+		.fb = &fb, .src_x = pv->src_x, .src_y = pv->src_y,
+		.src_w = pv->src_w, .src_h = pv->src_h,
+		.crtc_x = pv->crtc_x, .crtc_y = pv->crtc_y,
+		.crtc_w = pv->crtc_w, .crtc_h = pv->crtc_h,
+		.rotation = DRM_MODE_ROTATE_0, .alpha = 0xffff,
+		.blend = PD_REF_BLEND_PREMULTI, .encoding = fr->encoding, .range = fr->range,
+	};
+	struct pd_ref_px *frame;
+	uint32_t crc;
+
+	if (pv->crtc_x != 0 || pv->crtc_y != 0 || pv->crtc_w != mw || pv->crtc_h != mh)
+		return 0;
+	frame = malloc(sizeof(*frame) * mw * mh);
+	pd_assert(frame);
+	pd_ref_compose(&plane, 1, mw, mh, frame);
+	crc = pd_ref_frame_crc(frame, mw, mh);
+	free(frame);
+	return crc;
+}
+
+/*
+ * Without force-modesetting kmssink keeps the mode it finds (fbcon's) and
+ * shows the 640x480 camera with SetPlane on an overlay plane, scaled up to
+ * fit: the overlay scans the camera's dma-buf out, scaled over the whole
+ * console, and the screen's CRC equals the camera frame (captured by the
+ * test) scaled the same way in userspace (pd_ref).
+ */
+static void test_overlay_scaled(void)
+{
+	const struct fmt *f = &fmt_bgrx;
+	char dev[32], devarg[48], caps[128], sink[3][48], log[] = "/tmp/pd-gst-XXXXXX";
+	char *argv[16], *out, *text;
+	struct pd_crtc_view v;
+	struct pd_screen s;
+	struct pd_proc p;
+	struct frame fr;
+	uint32_t overlay = 0, want;
+	int argc = 0, scaled = 0, matched = 0, rc, logfd;
+	double t0;
+
+	gst_setup();
+	pd_screen_open(&s);
+	for (int i = 0; i < s.nplanes && !overlay; i++)
+		if (s.plane_type[i] == DRM_PLANE_TYPE_OVERLAY)
+			overlay = s.planes[i];
+	pd_require(overlay, "CRTC %d has no overlay plane", s.crtc_idx);
+	v = pd_screen_view(&s);
+	pd_require(v.active && v.w > CAM_W, "no mode larger than the camera is set (fbdev off?)");
+
+	capture_frame(f, dev, sizeof(dev), &fr);
+	logfd = mkstemp(log);
+	pd_assert(logfd >= 0);
+	close(logfd);
+	setenv("GST_DEBUG", "kmssink:6,GST_PERFORMANCE:5", 1);
+	setenv("GST_DEBUG_FILE", log, 1);
+	snprintf(devarg, sizeof(devarg), "device=%s", dev);
+	snprintf(caps, sizeof(caps), "video/x-raw,format=%s,width=%d,height=%d,framerate=%d/1",
+		 f->gst, CAM_W, CAM_H, CAM_FPS);
+	snprintf(sink[0], sizeof(sink[0]), "driver-name=%s", pd_driver_name());
+	snprintf(sink[1], sizeof(sink[1]), "connector-id=%u", s.conn);
+	snprintf(sink[2], sizeof(sink[2]), "plane-id=%u", overlay);
+	argv[argc++] = GST_LAUNCH;
+	argv[argc++] = "v4l2src";
+	argv[argc++] = devarg;
+	argv[argc++] = "io-mode=dmabuf";
+	argv[argc++] = "num-buffers=" NUM_BUFFERS;
+	argv[argc++] = "!";
+	argv[argc++] = caps;
+	argv[argc++] = "!";
+	argv[argc++] = "kmssink";
+	argv[argc++] = sink[0];
+	argv[argc++] = sink[1];
+	argv[argc++] = sink[2];
+	argv[argc++] = "can-scale=true";
+	argv[argc] = NULL;
+	pd_info("running: %s v4l2src %s io-mode=dmabuf ! %s ! kmssink %s %s %s can-scale=true",
+		GST_LAUNCH, devarg, caps, sink[0], sink[1], sink[2]);
+	t0 = pd_now();
+	pd_proc_start(&p, argv);
+
+	while (matched < 3 && !pd_proc_poll(&p) && pd_now() - t0 < 60) {
+		const struct pd_plane_view *pv;
+		struct pd_screen_planes sp;
+		struct pd_sample smp;
+
+		pd_screen_planes(&s, &sp);
+		pv = pd_screen_plane_view(&sp, overlay);
+		if (!pv->fb) {
+			pd_msleep(300);
+			continue;
+		}
+		if (pv->src_w == CAM_W << 16 && pv->src_h == CAM_H << 16 &&
+		    (pv->crtc_w > CAM_W || pv->crtc_h > CAM_H))
+			scaled++;
+		pd_screen_sample(&s, &smp);
+		want = scaled_crc(f, &fr, pv, v.w, v.h);
+		pd_info("%5.1f s: overlay fb %u %ux%u -> %ux%u at %d,%d; CRC 0x%08x%s",
+			pd_now() - t0, pv->fb, pv->src_w >> 16, pv->src_h >> 16, pv->crtc_w,
+			pv->crtc_h, pv->crtc_x, pv->crtc_y, smp.crc,
+			smp.crc == want ? " = the camera frame scaled (pd_ref)" :
+			want ? " DIFFERS from the camera frame scaled (pd_ref)" :
+			" (overlay does not fill the screen: not computed)");
+		pd_assert_f(!want || smp.crc == want,
+			    "CRC 0x%08x on screen, the camera frame scaled to %ux%u is 0x%08x",
+			    smp.crc, pv->crtc_w, pv->crtc_h, want);
+		matched += smp.crc == want;
+		pd_msleep(500);
+	}
+	rc = pd_proc_wait(&p, (int)((90 - (pd_now() - t0)) * 1000));
+	out = pd_proc_output(&p);
+	text = read_file(log);
+	if (rc || matched < 3)
+		pd_client_show("gst-launch-1.0", out, 30);
+	pd_assert_f(rc == 0, "gst-launch-1.0 exited with %d", rc);
+	pd_assert_f(scaled > 0, "kmssink never showed the camera scaled on overlay plane %u",
+		    overlay);
+	pd_assert_f(matched >= 3, "the scaled camera frame was on screen in only %d samples",
+		    matched);
+	pd_assert_f(strstr(text, "prime import (\u2713)"), "kmssink does not see PRIME import");
+	pd_assert_f(!strstr(text, "frame copy"), "kmssink copied frames (GST_PERFORMANCE: frame copy)");
+	v = pd_screen_view(&s);
+	pd_info("the mode stayed %ux%u: kmssink did no mode set", v.w, v.h);
+	free(text);
+	free(out);
+	unlink(log);
+	free(fr.data);
+	pd_proc_cleanup(&p);
+	pd_screen_close(&s);
+	pd_vivid_unload(NULL);
+}
+
 static void test_dmabuf_bgrx(void)
 {
 	stream(&fmt_bgrx, false);
@@ -546,6 +690,8 @@ static void test_dmabuf_import_nv12(void)
 }
 
 static const struct pd_subtest subtests[] = {
+	{ "overlay-scaled-bgrx", test_overlay_scaled,
+	  "no force-modesetting: the 640x480 camera scaled on an overlay over the console" },
 	{ "dmabuf-bgrx", test_dmabuf_bgrx,
 	  "v4l2src io-mode=dmabuf ! kmssink, BGRx: camera dma-bufs imported, frame on screen" },
 	{ "dmabuf-import-bgrx", test_dmabuf_import_bgrx,
