@@ -586,7 +586,8 @@ static int run(int cam, struct pd_kms *k, const struct opts *o, struct buf *bufs
 				next = vb.index;
 			}
 		}
-		if (next >= 0 && pending < 0) {
+		/* No flip beyond the frames asked for. */
+		if (next >= 0 && pending < 0 && (!o->frames || st->shown < o->frames)) {
 			if (shown < 0) {
 				/* The first frame switches the output on (blocking). */
 				if (pd_kms_modeset(k, bufs[next].fb))
