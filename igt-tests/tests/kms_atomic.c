@@ -189,7 +189,10 @@ static void test_crtc_sequence(void)
 		pd_assert(read(d.fd, buf, sizeof(buf)) >= (ssize_t)sizeof(*e));
 		pd_assert_eq(e->base.type, DRM_EVENT_CRTC_SEQUENCE);
 		pd_assert_eq(e->user_data, 0x1234);
-		pd_assert_eq(e->sequence, queued);
+		/* Delivered at the queued vblank, or later if the machine lagged. */
+		pd_assert_f(e->sequence >= queued && e->sequence < queued + 120,
+			    "event for vblank %llu delivered at %llu",
+			    (unsigned long long)queued, (unsigned long long)e->sequence);
 	}
 	/* Unknown flags and a CRTC that does not exist are refused. */
 	pd_assert_errno(drmCrtcQueueSequence(d.fd, d.out.crtc, 0x80, 1, NULL, 0), EINVAL);
