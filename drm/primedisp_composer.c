@@ -25,6 +25,7 @@
 #include <linux/crc32.h>
 #include <linux/iosys-map.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -267,6 +268,7 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	unsigned int nl = 0, i, y;
 	int width = snap->width, height = snap->height;
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
+	u64 t0 = ktime_get_ns();
 	u8 *bytes = NULL;
 	int ret = -ENOMEM;
 
@@ -339,6 +341,8 @@ out:
 	kvfree(px);
 	kvfree(tmp);
 	kvfree(bytes);
+	if (!ret)
+		atomic64_add(ktime_get_ns() - t0, &pd->composed_ns);
 	return ret;
 }
 
