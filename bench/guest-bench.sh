@@ -61,7 +61,7 @@ fi
 if want zerocopy; then
 	log "zero copy: flips without a consumer, cam2disp CPU time"
 	for size in 640x480 1920x1080; do
-		run zerocopy "$size" 120
+		run zerocopy "$size" 120 "$RUNS"
 	done
 	if modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 input_types=0x00 2>/dev/null; then
 		video=$(for v in /sys/class/video4linux/video*; do

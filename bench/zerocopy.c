@@ -2,7 +2,7 @@
 /*
  * zerocopy.c - what a flip costs when nothing needs the pixels.
  *
- * pdbench zerocopy WxH FLIPS
+ * pdbench zerocopy WxH FLIPS RUNS
  *   FLIPS page flips between two WxH XRGB8888 framebuffers on primedisp's
  *   first output, no CRC reader and no writeback job: the bytes the
  *   composer read per flip (debugfs primedisp_composer, must be 0) and
@@ -34,13 +34,16 @@ int bench_zerocopy(int argc, char **argv)
 	struct bench_dev d;
 	uint32_t fbprop;
 	char name[96];
-	double cpu0, cpu, bytes;
-	int w, h, flips;
+	double cpu0, cpu[MAX_RUNS], bytes[MAX_RUNS], frames[MAX_RUNS];
+	int w, h, flips, runs;
 	drmModeAtomicReqPtr req;
 
-	if (argc < 3 || sscanf(argv[1], "%dx%d", &w, &h) != 2)
-		bench_die("usage: zerocopy WxH FLIPS");
+	if (argc < 4 || sscanf(argv[1], "%dx%d", &w, &h) != 2)
+		bench_die("usage: zerocopy WxH FLIPS RUNS");
 	flips = atoi(argv[2]);
+	runs = atoi(argv[3]);
+	if (flips < 1 || runs < 1 || runs > MAX_RUNS)
+		bench_die("zerocopy: bad FLIPS or RUNS");
 	if (!bench_open(&d, "primedisp"))
 		bench_die("no primedisp device");
 	bench_fb_create(d.fd, DRM_FORMAT_XRGB8888, w, h, 1, &fb[0]);
@@ -57,30 +60,32 @@ int bench_zerocopy(int argc, char **argv)
 	drmModeAtomicFree(req);
 	fbprop = bench_prop(d.fd, d.out[0].primary, DRM_MODE_OBJECT_PLANE, "FB_ID");
 
-	if (!bench_composer_counters(&d, &f0, &b0, &n0))
-		bench_die("no primedisp_composer in %s", d.debugfs);
-	cpu0 = bench_cpu();
-	for (int i = 0; i < flips; i++) {
-		req = drmModeAtomicAlloc();
-		drmModeAtomicAddProperty(req, d.out[0].primary, fbprop, fb[(i + 1) % 2].id);
-		ev.pending = 1;
-		if (drmModeAtomicCommit(d.fd, req, DRM_MODE_ATOMIC_NONBLOCK |
-					DRM_MODE_PAGE_FLIP_EVENT, &ev))
-			bench_die("flip: %s", strerror(errno));
-		drmModeAtomicFree(req);
-		bench_wait_events(d.fd, &ev);
+	for (int r = 0; r < runs; r++) {
+		if (!bench_composer_counters(&d, &f0, &b0, &n0))
+			bench_die("no primedisp_composer in %s", d.debugfs);
+		cpu0 = bench_cpu();
+		for (int i = 0; i < flips; i++) {
+			req = drmModeAtomicAlloc();
+			drmModeAtomicAddProperty(req, d.out[0].primary, fbprop, fb[(i + 1) % 2].id);
+			ev.pending = 1;
+			if (drmModeAtomicCommit(d.fd, req, DRM_MODE_ATOMIC_NONBLOCK |
+						DRM_MODE_PAGE_FLIP_EVENT, &ev))
+				bench_die("flip: %s", strerror(errno));
+			drmModeAtomicFree(req);
+			bench_wait_events(d.fd, &ev);
+		}
+		cpu[r] = (bench_cpu() - cpu0) / flips * 1e3;
+		bench_composer_counters(&d, &f1, &b1, &n1);
+		bytes[r] = (double)(b1 - b0) / flips;
+		frames[r] = f1 - f0;
 	}
-	cpu = (bench_cpu() - cpu0) / flips * 1e3;
-	bench_composer_counters(&d, &f1, &b1, &n1);
-	bytes = (double)(b1 - b0) / flips;
 
 	snprintf(name, sizeof(name), "zerocopy.bytes_per_flip.%dx%d", w, h);
-	bench_result(name, "bytes", &bytes, 1);
-	bytes = f1 - f0;
+	bench_result(name, "bytes", bytes, runs);
 	snprintf(name, sizeof(name), "zerocopy.frames_composed.%dx%d", w, h);
-	bench_result(name, "frames", &bytes, 1);
+	bench_result(name, "frames", frames, runs);
 	snprintf(name, sizeof(name), "zerocopy.flip_cpu.%dx%d", w, h);
-	bench_result(name, "ms", &cpu, 1);
+	bench_result(name, "ms", cpu, runs);
 	bench_fb_destroy(d.fd, &fb[0]);
 	bench_fb_destroy(d.fd, &fb[1]);
 	bench_close(&d);
