@@ -77,11 +77,15 @@ static double trace_collect(int *calls)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		char *us = strstr(line, " us |"), *p;
+		char *us = strstr(line, " us "), *p;
 
 		if (!us || line[0] == '#')
 			continue;
-		/* the number right before " us |" (markers like '!' before it) */
+		/* "DURATION us   |": the number right before " us " */
+		for (p = us + 3; *p == ' '; p++)
+			;
+		if (*p != '|')
+			continue;
 		p = us;
 		while (p > line && (p[-1] == '.' || (p[-1] >= '0' && p[-1] <= '9')))
 			p--;

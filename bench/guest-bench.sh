@@ -83,10 +83,8 @@ if want prime; then
 	log "PRIME cycles"
 	for size in 4K 8M 32M; do
 		for variant in fresh reuse; do
-			for pair in primedisp:vkms vgem:vkms vkms:primedisp vkms:vgem \
-				primedisp:vgem vgem:primedisp; do
-				run prime "${pair%%:*}" "${pair#*:}" "$size" "$variant" 0.5 "$RUNS"
-			done
+			run prime "$size" "$variant" 0.4 "$RUNS" primedisp:vkms vgem:vkms \
+				vkms:primedisp vkms:vgem primedisp:vgem vgem:primedisp
 		done
 	done
 fi

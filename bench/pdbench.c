@@ -19,7 +19,7 @@ static const struct {
 	{ "memcpy", bench_memcpy, "WxH RUNS" },
 	{ "zerocopy", bench_zerocopy, "WxH FLIPS RUNS" },
 	{ "cputime", bench_cputime, "NAME FRAMES -- COMMAND [ARGS...]" },
-	{ "prime", bench_prime, "EXPORTER IMPORTER SIZE fresh|reuse SECONDS RUNS" },
+	{ "prime", bench_prime, "SIZE fresh|reuse SECONDS RUNS EXPORTER:IMPORTER..." },
 	{ "flips", bench_flips, "DRIVER FLIPS RUNS" },
 	{ "memory", bench_memory, "gem|import DRIVER [EXPORTER] COUNT RUNS" },
 	{ "commit", bench_commit, "DRIVER FLIPS RUNS" },

@@ -2,8 +2,8 @@
 /*
  * prime.c - PRIME round trips per second between two DRM devices.
  *
- * pdbench prime EXPORTER IMPORTER SIZE fresh|reuse SECONDS RUNS
- *   One cycle:
+ * pdbench prime SIZE fresh|reuse SECONDS RUNS EXPORTER:IMPORTER...
+ *   Each pair of devices in turn, RUNS times.  One cycle:
  *    fresh  create a SIZE-byte dumb buffer on EXPORTER, export it
  *           (PRIME_HANDLE_TO_FD), import it into IMPORTER
  *           (PRIME_FD_TO_HANDLE: attach and map), then close everything:
@@ -57,56 +57,82 @@ static void cycle(int exp, int imp, uint32_t handle)
 	close(dmabuf);
 }
 
+struct pair {
+	const char *exp_name, *imp_name;
+	int exp, imp;
+	uint32_t keep;
+	double rate[MAX_RUNS];
+};
+
+/* Cycles per second of @pr for @seconds (at least 3 cycles). */
+static double measure(struct pair *pr, uint64_t size, bool fresh, double seconds)
+{
+	double t0 = bench_now(), t;
+	int n = 0;
+
+	do {
+		uint32_t h = fresh ? create(pr->exp, size) : pr->keep;
+
+		cycle(pr->exp, pr->imp, h);
+		if (fresh)
+			destroy(pr->exp, h);
+		n++;
+		t = bench_now() - t0;
+	} while (t < seconds || n < 3);
+	return n / t;
+}
+
 int bench_prime(int argc, char **argv)
 {
-	double rate[MAX_RUNS];
-	int exp, imp, runs;
+	struct pair pairs[8];
+	int np = 0, runs;
 	uint64_t size;
 	double seconds;
 	bool fresh;
 	char name[128], *end;
-	uint32_t keep = 0;
 
-	if (argc < 7)
-		bench_die("usage: prime EXPORTER IMPORTER SIZE fresh|reuse SECONDS RUNS");
-	size = strtoull(argv[3], &end, 0);
+	if (argc < 6)
+		bench_die("usage: prime SIZE fresh|reuse SECONDS RUNS EXPORTER:IMPORTER...");
+	size = strtoull(argv[1], &end, 0);
 	if (*end == 'K' || *end == 'k')
 		size <<= 10;
 	else if (*end == 'M' || *end == 'm')
 		size <<= 20;
-	fresh = !strcmp(argv[4], "fresh");
-	seconds = atof(argv[5]);
-	runs = atoi(argv[6]);
+	fresh = !strcmp(argv[2], "fresh");
+	seconds = atof(argv[3]);
+	runs = atoi(argv[4]);
 	if (size < 4096 || runs < 1 || runs > MAX_RUNS)
 		bench_die("prime: bad SIZE or RUNS");
-	exp = bench_open_fd(argv[1]);
-	imp = bench_open_fd(argv[2]);
-	if (exp < 0 || imp < 0)
-		bench_die("prime: no %s device", exp < 0 ? argv[1] : argv[2]);
+	for (int a = 5; a < argc && np < 8; a++, np++) {
+		struct pair *pr = &pairs[np];
+		char *colon = strchr(argv[a], ':');
 
-	if (!fresh)
-		keep = create(exp, size);
-	for (int r = -1; r < runs; r++) {	/* run -1 warms up */
-		double t0 = bench_now(), t;
-		int n = 0;
-
-		do {
-			uint32_t h = fresh ? create(exp, size) : keep;
-
-			cycle(exp, imp, h);
-			if (fresh)
-				destroy(exp, h);
-			n++;
-			t = bench_now() - t0;
-		} while (t < (r < 0 ? seconds / 4 : seconds) || n < 3);
-		if (r >= 0)
-			rate[r] = n / t;
+		if (!colon)
+			bench_die("prime: %s is not EXPORTER:IMPORTER", argv[a]);
+		*colon = '\0';
+		pr->exp_name = argv[a];
+		pr->imp_name = colon + 1;
+		pr->exp = bench_open_fd(pr->exp_name);
+		pr->imp = bench_open_fd(pr->imp_name);
+		if (pr->exp < 0 || pr->imp < 0)
+			bench_die("prime: no %s device", pr->exp < 0 ? pr->exp_name : pr->imp_name);
+		pr->keep = fresh ? 0 : create(pr->exp, size);
+		measure(pr, size, fresh, seconds / 4);	/* warm up */
 	}
-	if (!fresh)
-		destroy(exp, keep);
-	snprintf(name, sizeof(name), "prime.%s.%s-%s.%s", argv[4], argv[1], argv[2], argv[3]);
-	bench_result(name, "cycles/s", rate, runs);
-	close(exp);
-	close(imp);
+	/* The pairs take turns in each run, so that drift hits them alike. */
+	for (int r = 0; r < runs; r++)
+		for (int i = 0; i < np; i++)
+			pairs[i].rate[r] = measure(&pairs[i], size, fresh, seconds);
+	for (int i = 0; i < np; i++) {
+		struct pair *pr = &pairs[i];
+
+		snprintf(name, sizeof(name), "prime.%s.%s-%s.%s", argv[2], pr->exp_name,
+			 pr->imp_name, argv[1]);
+		bench_result(name, "cycles/s", pr->rate, runs);
+		if (!fresh)
+			destroy(pr->exp, pr->keep);
+		close(pr->exp);
+		close(pr->imp);
+	}
 	return 0;
 }
