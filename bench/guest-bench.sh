@@ -55,6 +55,7 @@ if want compose; then
 			run compose vkms "$size" "$c" "$secs" "$RUNS" vkms_composer_worker
 		done
 		run memcpy "$size" "$RUNS"
+		run crc32 "$size" "$RUNS"
 	done
 fi
 

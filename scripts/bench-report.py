@@ -88,11 +88,14 @@ p("primedisp: debugfs `primedisp_composer` `time_ns`/`frames` (driver-side "
   "counter) and, like vkms, function_graph tracing of the composer's work "
   "function (`pd_compose_work`, `vkms_composer_worker`: composition, CRC, "
   "reporting). memcpy: a userspace memcpy of the output frame (W×H×4 bytes) "
-  "in the same guest. Targets for one plane: ≤ 0.5x vkms, ≤ 2x memcpy.")
+  "in the same guest; CRC-32: a userspace slice-by-8 CRC-32 over the same "
+  "bytes, row by row, the algorithm of crc32_le() in 6.1 and 6.12 (the floor "
+  "of any composer that checksums the frame). Targets for one plane: "
+  "≤ 0.5x vkms, ≤ 2x memcpy.")
 p("")
 p("| planes | size | primedisp (counter) | primedisp (traced) | vkms (traced) "
-  "| memcpy | primedisp / vkms | primedisp / memcpy |")
-p("|---|---|---|---|---|---|---|---|")
+  "| memcpy | CRC-32 alone | primedisp / vkms | primedisp / memcpy | primedisp / CRC-32 |")
+p("|---|---|---|---|---|---|---|---|---|---|")
 names = {"one": "1× XRGB8888", "three": "XRGB8888 + ARGB8888 overlay + cursor",
          "nv12": "1× NV12"}
 for size in ("1920x1080", "3840x2160"):
@@ -100,14 +103,16 @@ for size in ("1920x1080", "3840x2160"):
         pd = "compose.primedisp.%s.%s" % (c, size)
         vk = "compose.vkms.%s.%s" % (c, size)
         mc = "memcpy.%s" % size
+        cr = "crc32.%s" % size
         one = c == "one"
         vkr = ratio(pd + ".trace", vk + ".trace", 0.5 if one else None)
         if c == "nv12":
             vkr = "vkms: no NV12"
-        p("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             names[c], size.replace("x", "×"), cell(pd + ".counter"), cell(pd + ".trace"),
             cell(vk + ".trace") if c != "nv12" else "no NV12 in 6.12",
-            cell(mc), vkr, ratio(pd + ".counter", mc, 2.0 if one else None)))
+            cell(mc), cell(cr), vkr, ratio(pd + ".counter", mc, 2.0 if one else None),
+            ratio(pd + ".counter", cr)))
 p("")
 
 # ---- 2. zero copy
