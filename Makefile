@@ -9,13 +9,14 @@
 #   make shell [K=6.12]   an interactive shell in a VM with primedisp loaded
 #   make lint             checkpatch --strict and sparse
 #   make docs             the Sphinx book in build/docs/html (warnings are errors)
+#   make bench            benchmarks in a 6.12 VM against vkms, vgem, memcpy -> BENCHMARKS.md
 #   make kernels          download Debian's 6.1 and 6.12 kernels into the cache
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
 
-.PHONY: all modules install clean kernels tests check demo shell lint docs
+.PHONY: all modules install clean kernels tests check demo shell lint docs bench
 
 all: modules
 
@@ -52,7 +53,11 @@ lint:
 docs:
 	scripts/docs-build.sh
 
+bench:
+	scripts/bench.sh
+
 clean:
 	rm -rf build
 	$(MAKE) -C igt-tests clean 2>/dev/null || true
+	$(MAKE) -C bench clean 2>/dev/null || true
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order drm/*.o drm/.*.cmd

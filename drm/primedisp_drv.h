@@ -227,6 +227,7 @@ struct pd_output {
  * @outputs: the display pipelines (config.num_outputs of them)
  * @composed_frames: frames the composer composed (debugfs)
  * @composed_bytes: bytes of plane pixels the composer read (debugfs)
+ * @composed_ns: time the composer spent composing, in nanoseconds (debugfs)
  */
 struct pd_device {
 	struct drm_device drm;
@@ -235,6 +236,7 @@ struct pd_device {
 	struct pd_output outputs[PD_MAX_OUTPUTS];
 	atomic64_t composed_frames;
 	atomic64_t composed_bytes;
+	atomic64_t composed_ns;
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)

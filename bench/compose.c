@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compose.c - composer throughput with CRCs on, and the memcpy yardstick.
+ *
+ * pdbench compose DRIVER WxH CASE SECONDS RUNS [FUNCTION]
+ *   Sets a WxH 60 Hz mode on DRIVER's first output with the planes of
+ *   CASE: "one" (XRGB8888 primary), "three" (XRGB8888 primary, an ARGB8888
+ *   overlay of half the size and a 64x64 ARGB8888 cursor, both with
+ *   partial alpha) or "nv12" (NV12 primary).  Each run reads the CRTC's
+ *   CRCs for SECONDS, so the driver composes a frame at every vblank (or
+ *   back to back when it cannot keep up).  Per-frame time comes from:
+ *    - primedisp's debugfs primedisp_composer counters (time_ns / frames),
+ *    - function_graph tracing of FUNCTION, the driver's composer work
+ *      function, if given: the same yardstick for every driver.
+ *
+ * pdbench memcpy WxH RUNS
+ *   memcpy of a WxH XRGB8888 frame between two buffers in this process.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+
+#include "bench.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+#define MAX_RUNS 32
+
+static bool trace_write(const char *file, const char *val)
+{
+	char path[128];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val);
+}
+
+static bool trace_setup(const char *func)
+{
+	trace_write("tracing_on", "0");
+	trace_write("current_tracer", "nop");
+	if (!trace_write("set_ftrace_filter", func)) {
+		fprintf(stderr, "pdbench: cannot trace %s (tracefs, or not a traceable function)\n",
+			func);
+		return false;
+	}
+	return trace_write("current_tracer", "function_graph") &&
+	       trace_write("trace", "");
+}
+
+static void trace_teardown(void)
+{
+	trace_write("tracing_on", "0");
+	trace_write("current_tracer", "nop");
+	trace_write("set_ftrace_filter", "");
+}
+
+/* Mean duration (ms) of the traced calls since the last clear; 0 if none. */
+static double trace_collect(int *calls)
+{
+	FILE *f = fopen(TRACEFS "/trace", "re");
+	char line[512];
+	double sum = 0;
+
+	*calls = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *us = strstr(line, " us "), *p;
+
+		if (!us || line[0] == '#')
+			continue;
+		/* "DURATION us   |": the number right before " us " */
+		for (p = us + 3; *p == ' '; p++)
+			;
+		if (*p != '|')
+			continue;
+		p = us;
+		while (p > line && (p[-1] == '.' || (p[-1] >= '0' && p[-1] <= '9')))
+			p--;
+		sum += strtod(p, NULL);
+		(*calls)++;
+	}
+	fclose(f);
+	trace_write("trace", "");
+	return *calls ? sum / *calls / 1000.0 : 0;
+}
+
+/* Read CRC entries of CRTC @idx for @seconds; returns the entries read. */
+static int read_crcs(struct bench_dev *d, int idx, double seconds)
+{
+	char path[160], buf[256];
+	double end;
+	int ctl, data, n = 0;
+
+	snprintf(path, sizeof(path), "%s/crtc-%d/crc/control", d->debugfs, idx);
+	ctl = open(path, O_WRONLY | O_CLOEXEC);
+	if (ctl < 0 || write(ctl, "auto", 4) != 4)
+		bench_die("cannot select CRC source auto in %s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/crtc-%d/crc/data", d->debugfs, idx);
+	data = open(path, O_RDONLY | O_CLOEXEC);
+	if (data < 0)
+		bench_die("cannot open %s: %s", path, strerror(errno));
+	end = bench_now() + seconds;
+	while (bench_now() < end) {
+		struct pollfd pfd = { .fd = data, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) == 1) {
+			ssize_t r = read(data, buf, sizeof(buf));
+
+			if (r <= 0)
+				bench_die("reading %s: %s", path, strerror(errno));
+			n++;
+		}
+	}
+	close(data);
+	close(ctl);
+	return n;
+}
+
+int bench_compose(int argc, char **argv)
+{
+	double counter[MAX_RUNS], traced[MAX_RUNS], fps[MAX_RUNS];
+	int w, h, runs, nc = 0, nt = 0;
+	struct bench_fb prim, ov = { 0 }, cur = { 0 };
+	const char *driver, *cas, *func;
+	drmModeAtomicReqPtr req;
+	struct bench_dev d;
+	char name[160];
+	double seconds;
+	bool three, tracing = false;
+
+	if (argc < 6 || sscanf(argv[2], "%dx%d", &w, &h) != 2)
+		bench_die("usage: compose DRIVER WxH one|three|nv12 SECONDS RUNS [FUNCTION]");
+	driver = argv[1];
+	cas = argv[3];
+	seconds = atof(argv[4]);
+	runs = atoi(argv[5]);
+	func = argc > 6 ? argv[6] : NULL;
+	if (runs < 1 || runs > MAX_RUNS)
+		bench_die("RUNS must be 1..%d", MAX_RUNS);
+	three = !strcmp(cas, "three");
+	if (!three && strcmp(cas, "one") && strcmp(cas, "nv12"))
+		bench_die("unknown case %s", cas);
+	if (!bench_open(&d, driver))
+		bench_die("no %s device", driver);
+
+	bench_fb_create(d.fd, strcmp(cas, "nv12") ? DRM_FORMAT_XRGB8888 : DRM_FORMAT_NV12,
+			w, h, 1, &prim);
+	req = drmModeAtomicAlloc();
+	bench_req_modeset(&d, req, 0, bench_mode_blob(d.fd, w, h, 60));
+	bench_req_plane(&d, req, 0, d.out[0].primary, &prim, 0, 0);
+	if (three) {
+		if (!d.overlay || !d.cursor)
+			bench_die("%s has no overlay or cursor plane", driver);
+		bench_fb_create(d.fd, DRM_FORMAT_ARGB8888, w / 2, h / 2, 2, &ov);
+		bench_fb_create(d.fd, DRM_FORMAT_ARGB8888, 64, 64, 3, &cur);
+		bench_req_plane(&d, req, 0, d.overlay, &ov, w / 4, h / 4);
+		bench_req_plane(&d, req, 0, d.cursor, &cur, w / 3, h / 3);
+	} else {
+		if (d.overlay)
+			bench_req_plane(&d, req, 0, d.overlay, NULL, 0, 0);
+		if (d.cursor)
+			bench_req_plane(&d, req, 0, d.cursor, NULL, 0, 0);
+	}
+	if (drmModeAtomicCommit(d.fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL))
+		bench_die("%s: mode set %dx%d %s: %s", driver, w, h, cas, strerror(errno));
+	drmModeAtomicFree(req);
+
+	if (func)
+		tracing = trace_setup(func);
+	read_crcs(&d, d.out[0].crtc_index, 0.3);	/* warm up: caches, first maps */
+	for (int r = 0; r < runs; r++) {
+		long long f0, b0, n0, f1, b1, n1;
+		bool have = bench_composer_counters(&d, &f0, &b0, &n0);
+		double t0 = bench_now();
+		int calls;
+
+		if (tracing) {
+			trace_collect(&calls);
+			trace_write("tracing_on", "1");
+		}
+		read_crcs(&d, d.out[0].crtc_index, seconds);
+		if (tracing) {
+			trace_write("tracing_on", "0");
+			traced[nt] = trace_collect(&calls);
+			if (calls)
+				fps[nt++] = calls / (bench_now() - t0);
+		}
+		if (have && bench_composer_counters(&d, &f1, &b1, &n1) && f1 > f0 && n1 > n0) {
+			counter[nc] = (n1 - n0) / 1e6 / (f1 - f0);
+			if (!tracing)
+				fps[nc] = (f1 - f0) / (bench_now() - t0);
+			nc++;
+		}
+	}
+	if (tracing)
+		trace_teardown();
+
+	snprintf(name, sizeof(name), "compose.%s.%s.%dx%d", driver, cas, w, h);
+	if (nc) {
+		char n2[200];
+
+		snprintf(n2, sizeof(n2), "%s.counter", name);
+		bench_result(n2, "ms", counter, nc);
+	}
+	if (nt) {
+		char n2[200];
+
+		snprintf(n2, sizeof(n2), "%s.trace", name);
+		bench_result(n2, "ms", traced, nt);
+	}
+	if (nt || nc) {
+		char n2[200];
+
+		snprintf(n2, sizeof(n2), "%s.fps", name);
+		bench_result(n2, "frames/s", fps, nt ? nt : nc);
+	}
+	bench_fb_destroy(d.fd, &prim);
+	if (three) {
+		bench_fb_destroy(d.fd, &ov);
+		bench_fb_destroy(d.fd, &cur);
+	}
+	bench_close(&d);
+	return 0;
+}
+
+int bench_memcpy(int argc, char **argv)
+{
+	double per[MAX_RUNS];
+	int w, h, runs;
+	char name[64];
+	size_t size;
+	uint8_t *a, *b;
+
+	if (argc < 3 || sscanf(argv[1], "%dx%d", &w, &h) != 2)
+		bench_die("usage: memcpy WxH RUNS");
+	runs = atoi(argv[2]);
+	if (runs < 1 || runs > MAX_RUNS)
+		bench_die("RUNS must be 1..%d", MAX_RUNS);
+	size = (size_t)w * h * 4;
+	a = malloc(size);
+	b = malloc(size);
+	if (!a || !b)
+		bench_die("out of memory");
+	memset(a, 0x5a, size);
+	memset(b, 0xa5, size);
+	for (int r = 0; r < runs; r++) {
+		double t0 = bench_now(), t;
+		int n = 0;
+
+		do {
+			memcpy(b, a, size);
+			/* keep the copy from being optimised away */
+			__asm__ __volatile__("" : : "r"(b) : "memory");
+			n++;
+			t = bench_now() - t0;
+		} while (t < 0.3 || n < 3);
+		per[r] = t / n * 1e3;
+	}
+	snprintf(name, sizeof(name), "memcpy.%dx%d", w, h);
+	bench_result(name, "ms", per, runs);
+	free(a);
+	free(b);
+	return 0;
+}
+
+/*
+ * pdbench crc32 WxH RUNS
+ *   CRC-32 (reflected, 0xedb88320, as crc32_le) over a WxH XRGB8888 frame
+ *   in this process, eight table lookups per eight bytes as the kernel's
+ *   lib/crc32 does in 6.1 and 6.12: the floor of a composer that must
+ *   checksum every byte of the frame.
+ */
+static uint32_t crc_tab[8][256];
+
+static void crc_tables(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t v = i;
+
+		for (int b = 0; b < 8; b++)
+			v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
+		crc_tab[0][i] = v;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+}
+
+static uint32_t crc_slice8(uint32_t crc, const uint8_t *p, size_t n)
+{
+	for (; n >= 8; n -= 8, p += 8) {
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + 4, 4);
+		a ^= crc;
+		crc = crc_tab[7][a & 0xff] ^ crc_tab[6][(a >> 8) & 0xff] ^
+		      crc_tab[5][(a >> 16) & 0xff] ^ crc_tab[4][a >> 24] ^
+		      crc_tab[3][b & 0xff] ^ crc_tab[2][(b >> 8) & 0xff] ^
+		      crc_tab[1][(b >> 16) & 0xff] ^ crc_tab[0][b >> 24];
+	}
+	while (n--)
+		crc = (crc >> 8) ^ crc_tab[0][(crc ^ *p++) & 0xff];
+	return crc;
+}
+
+int bench_crc32(int argc, char **argv)
+{
+	double per[MAX_RUNS];
+	int w, h, runs;
+	char name[64];
+	size_t size;
+	uint8_t *a;
+	volatile uint32_t sink;
+
+	if (argc < 3 || sscanf(argv[1], "%dx%d", &w, &h) != 2)
+		bench_die("usage: crc32 WxH RUNS");
+	runs = atoi(argv[2]);
+	if (runs < 1 || runs > MAX_RUNS)
+		bench_die("RUNS must be 1..%d", MAX_RUNS);
+	size = (size_t)w * h * 4;
+	a = malloc(size);
+	if (!a)
+		bench_die("out of memory");
+	memset(a, 0x5a, size);
+	crc_tables();
+	/* "123456789" must give 0xcbf43926 */
+	if (~crc_slice8(~0u, (const uint8_t *)"123456789", 9) != 0xcbf43926u)
+		bench_die("crc32: wrong tables");
+	for (int r = 0; r < runs; r++) {
+		double t0 = bench_now(), t;
+		int n = 0;
+
+		do {
+			/* row by row, as the composer feeds it */
+			uint32_t crc = ~0u;
+
+			for (int y = 0; y < h; y++)
+				crc = crc_slice8(crc, a + (size_t)y * w * 4, (size_t)w * 4);
+			sink = crc;
+			n++;
+			t = bench_now() - t0;
+		} while (t < 0.3 || n < 3);
+		per[r] = t / n * 1e3;
+	}
+	(void)sink;
+	snprintf(name, sizeof(name), "crc32.%dx%d", w, h);
+	bench_result(name, "ms", per, runs);
+	free(a);
+	return 0;
+}
