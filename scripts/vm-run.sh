@@ -66,6 +66,8 @@ REPORT_PATTERNS=(
 	'DEBUG_LOCKS_WARN_ON'
 	'kmemleak: [0-9]+ new suspected'
 	'unreferenced object'
+	'ODEBUG:'                       # DEBUG_OBJECTS (debug kernel)
+	'DMA-API:'                      # DMA_API_DEBUG (debug kernel)
 )
 
 # Exit statuses of our own (otherwise: the command's).
@@ -84,7 +86,8 @@ Boot a Debian test kernel in QEMU (TCG) and run COMMAND there as root with
 just boots and powers off.
 
 Options:
-  -k, --kernel SERIES   kernel series: 6.1 or 6.12 (default 6.12)
+  -k, --kernel SERIES   kernel series: 6.1 or 6.12 (default 6.12), or debug
+                        (scripts/build-debug-kernel.sh: KASAN, lockdep, ...)
   -m, --module PATH     load this .ko first (its 'depends' with modprobe,
                         then insmod PATH \$PRIMEDISP_PARAMS); exported to
                         COMMAND as PRIMEDISP_KO
@@ -319,6 +322,14 @@ ensure_tools
 # seconds, so it is remembered under that key while the kernel is there.
 find_kernel() {
 	local memo key line
+	if [ "$SERIES" = debug ]; then
+		# primedisp's debug kernel: built (once per configuration) by
+		# build-debug-kernel.sh, which answers at once when it is there.
+		line=$("$HERE/build-debug-kernel.sh") || die "build-debug-kernel.sh failed"
+		read -r _ KREL ROOT <<<"$line"
+		[ -n "${ROOT:-}" ] || die "build-debug-kernel.sh gave no kernel"
+		return
+	fi
 	[[ $SERIES =~ ^[0-9.]+$ ]] || die "bad kernel series '$SERIES'"
 	memo=$CACHE/vm-run-kernel-$SERIES
 	key=$( { stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin 2>/dev/null || true
@@ -422,6 +433,10 @@ fi
 # WARN/BUG and everything else reach the log); a panic reboots at once,
 # which -no-reboot turns into a qemu exit.
 APPEND="console=ttyS0,115200 panic=-1 printk.devkmsg=on rdinit=/init"
+# The debug kernel reports every KASAN error, not only the first, so that
+# each subtest's report is its own; pointers in reports are printed as
+# they are (the guest is thrown away).
+[ "$SERIES" != debug ] || APPEND+=" kasan_multi_shot no_hash_pointers"
 
 # shellcheck disable=SC2054  # commas are qemu's
 QEMU=(
