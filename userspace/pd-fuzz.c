@@ -206,6 +206,7 @@ static struct {
 	uint64_t seed;
 	unsigned long ops, op;
 	bool verbose, kmsg;
+	bool known;		/* --known-warnings: also what trips known WARNs */
 	int fail_slab;		/* percent, 0: off */
 	char card_path[64], render_path[64], debugfs[96];
 
@@ -312,16 +313,56 @@ static void kmsg(const char *fmt, ...)
 		return;
 }
 
+/*
+ * Output while the watchdog runs: write(2) retried on EINTR (stdio would
+ * drop a line whose write a tick interrupted).  vlog() collects a line.
+ */
+static void emit(const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
 static void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void vlog(const char *fmt, ...)
 {
+	static char line[1024];
+	static size_t len;
 	va_list ap;
+	int n;
 
 	if (!st.verbose)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	va_end(ap);
+	if (n > 0)
+		len = len + (size_t)n < sizeof(line) ? len + (size_t)n : sizeof(line) - 1;
+	if (len && line[len - 1] == '\n') {
+		emit(line, len);
+		len = 0;
+	}
 }
 
 /* An ioctl without libdrm's retry loop: EINTR (the watchdog) ends it. */
@@ -664,8 +705,8 @@ static bool touch(struct rng *r, uint8_t *p, size_t len, bool ro)
 	sig = sigsetjmp(touch_jmp, 1);
 	if (sig) {
 		touching = 0;
-		printf("pd-fuzz: FAIL seed %" PRIu64 " op %lu: %s touching a %zu-byte mapping\n",
-		       st.seed, st.op, strsignal(sig), len);
+		out("pd-fuzz: FAIL seed %" PRIu64 " op %lu: %s touching a %zu-byte mapping\n",
+		    st.seed, st.op, strsignal(sig), len);
 		st.sigbus++;
 		return false;
 	}
@@ -1359,7 +1400,7 @@ static uint64_t prop_value(struct rng *r, const struct prop *p, int s)
 		return chance(r, 85) && st.count_crtcs ?
 		       st.crtcs[below(r, (uint32_t)st.count_crtcs)] : 0;
 	if (!strcmp(p->name, "IN_FENCE_FD"))
-		return (uint64_t)(int64_t)pick_fence(r);
+		return (uint64_t)(int64_t)pick_fence(r);	/* see sanitize_fences() */
 	if (!strcmp(p->name, "OUT_FENCE_PTR") || !strcmp(p->name, "WRITEBACK_OUT_FENCE_PTR")) {
 		static const uint64_t bad[] = { 0x10, 0xffff800000000000ull, 1 };
 
@@ -1641,6 +1682,43 @@ static void plausible_commit(struct rng *r, struct req *q, int s)
 		q->values[below(r, (uint32_t)q->nprop)] = nasty(r);
 }
 
+/*
+ * A fence on a plane that ends up without a framebuffer makes DRM's
+ * drm_atomic_helper_wait_for_fences() WARN (6.1 and 6.12; see HANDOFF.md).
+ * Unless --known-warnings, an IN_FENCE_FD is only passed along with a
+ * non-zero FB_ID for the same plane in the same request.
+ */
+static void sanitize_fences(uint32_t *objs, uint32_t *count_props, uint32_t *props,
+			    uint64_t *values, int nobj)
+{
+	int at = 0;
+
+	if (st.known)
+		return;
+	for (int i = 0; i < nobj; at += (int)count_props[i++]) {
+		const struct kobj *o = NULL;
+		const struct prop *fence = NULL, *fb = NULL;
+		int fence_at = -1;
+		bool fb_set = false;
+
+		for (int k = 0; k < st.count_kobjs; k++)
+			if (st.kobjs[k].id == objs[i])
+				o = &st.kobjs[k];
+		if (!o || o->type != DRM_MODE_OBJECT_PLANE)
+			continue;
+		fence = find_prop(o, "IN_FENCE_FD");
+		fb = find_prop(o, "FB_ID");
+		for (int k = at; k < at + (int)count_props[i]; k++) {
+			if (fence && props[k] == fence->id)
+				fence_at = k;
+			if (fb && props[k] == fb->id)
+				fb_set = values[k] != 0;
+		}
+		if (fence_at >= 0 && !fb_set)
+			values[fence_at] = (uint64_t)-1;
+	}
+}
+
 static int op_atomic(struct rng *r)
 {
 	static struct req q;
@@ -1677,6 +1755,7 @@ static int op_atomic(struct rng *r)
 			count_props[i]++;
 		}
 	}
+	sanitize_fences(objs, count_props, props, values, n);
 	a.count_objs = (uint32_t)n;
 	a.objs_ptr = (uintptr_t)objs;
 	a.count_props_ptr = (uintptr_t)count_props;
@@ -2003,6 +2082,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pd-fuzz [--seed N] [--ops N] [--verbose] [--kmsg] [--fail-slab PCT]\n"
+		"               [--known-warnings]\n"
 		"\n"
 		"Random, reproducible sequences of primedisp ioctls (see the top of\n"
 		"pd-fuzz.c).  Needs root (DRM master, debugfs) and primedisp loaded.\n"
@@ -2013,6 +2093,8 @@ static void usage(FILE *f)
 		"  --kmsg          announce every operation in the kernel log\n"
 		"  --fail-slab PCT make PCT%% of this process's slab allocations fail\n"
 		"                  (CONFIG_FAILSLAB, debugfs; the debug kernel)\n"
+		"  --known-warnings  also send what trips kernel warnings already known\n"
+		"                  (IN_FENCE_FD on a plane left without a framebuffer)\n"
 		"\n"
 		"Exit status: 0 done, 1 a mapping faulted or objects leaked, 2 usage or\n"
 		"setup error, 3 an operation stayed blocked.\n");
@@ -2057,6 +2139,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "kmsg", no_argument, NULL, 'k' },
 		{ "fail-slab", required_argument, NULL, 'f' },
+		{ "known-warnings", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -2070,7 +2153,7 @@ int main(int argc, char **argv)
 	st.seed = (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec;
 	st.seed %= 1000000000u;
 	st.ops = 2000;
-	while ((c = getopt_long(argc, argv, "s:n:vkf:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:vkf:Kh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			st.seed = strtoull(optarg, &end, 0);
@@ -2091,6 +2174,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			st.kmsg = true;
+			break;
+		case 'K':
+			st.known = true;
 			break;
 		case 'f':
 			st.fail_slab = atoi(optarg);
@@ -2192,6 +2278,11 @@ int main(int argc, char **argv)
 	}
 	if (st.fail_slab)
 		write_file("/proc/self/make-it-fail", "0");
+	{
+		struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+		setitimer(ITIMER_REAL, &off, NULL);
+	}
 
 	release_all();
 	/* Pending commits and deferred frees finish within a few frames. */
