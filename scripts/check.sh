@@ -30,6 +30,10 @@ VM_TIMEOUT=${VM_TIMEOUT:-1500}
 DEBUG_VM_TIMEOUT=${DEBUG_VM_TIMEOUT:-21600}
 DEBUG_SUBTEST_TIMEOUT=${DEBUG_SUBTEST_TIMEOUT:-900}
 DEBUG_PDTEST_TIMEOUT=${DEBUG_PDTEST_TIMEOUT:-840}
+# After the suite, the debug kernel's run fuzzes the ioctls (pd-fuzz) with
+# these seeds (debug@fuzz-SEED; "" for none).
+DEBUG_FUZZ_SEEDS=${DEBUG_FUZZ_SEEDS-1 2 3}
+DEBUG_FUZZ_OPS=${DEBUG_FUZZ_OPS:-2000}
 # Debian's kernels in K (fetch-kernels.sh and the host checks take those).
 debian_k=
 for k in $K; do
@@ -141,9 +145,15 @@ vm_tests_selected() {
 }
 
 for k in $K; do
+	run_suite=1
 	if ! vm_tests_selected; then
-		echo "== kernel $k: no test in the VM matches T=$T"
-		continue
+		# T=debug@fuzz: the debug kernel's fuzzing alone.
+		if [ "$k" = debug ] && [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
+			run_suite=0
+		else
+			echo "== kernel $k: no test in the VM matches T=$T"
+			continue
+		fi
 	fi
 	echo "== kernel $k"
 	ko=$(scripts/build-module.sh "$k" C=2 CHECK=sparse 2>"$results/build-$k.err")
@@ -160,11 +170,18 @@ for k in $K; do
 	suite="igt-tests/run-suite.sh ${T:+-T $(printf %q "$T")} igt-tests/build"
 	timeout=$VM_TIMEOUT
 	if [ "$k" = debug ]; then
-		# kmemleak before (boot, then cleared) and after the suite.
+		# kmemleak before (boot, then cleared) and after the suite, the
+		# fuzzer in between.
 		timeout=$DEBUG_VM_TIMEOUT
+		fuzz=:
+		if [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
+			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS $DEBUG_FUZZ_SEEDS"
+		fi
+		[ "$run_suite" = 1 ] || suite=:
 		suite="scripts/guest-kmemleak.sh --boot --save $results/out-$k/kmemleak-boot.txt
 			SUBTEST_TIMEOUT=$DEBUG_SUBTEST_TIMEOUT PDTEST_TIMEOUT=$DEBUG_PDTEST_TIMEOUT $suite
 			rc=\$?
+			$fuzz || rc=1
 			scripts/guest-kmemleak.sh --save $results/out-$k/kmemleak.txt || rc=1
 			exit \$rc"
 	fi
