@@ -180,19 +180,42 @@ make_config() {
 		"$OBJ/.config") modules ($OBJ/.config)"
 }
 
+# The newest complete build of the same sources, if any: a new
+# configuration starts from a copy of its objects, and Kbuild recompiles
+# only what the changed options touch.
+previous_build() {
+	local d
+	for d in $(ls -dt "$BASE"/*/ 2>/dev/null); do
+		d=${d%/}
+		[ "$d" != "$DIR" ] && [ -f "$d/.complete" ] && [ -d "$d/build" ] &&
+			[ "$(cat "$d/srcver" 2>/dev/null)" = "$SRCVER" ] && { echo "$d"; return; }
+	done
+	return 0
+}
+
 if [ -d "$OBJ" ] && [ ! -f "$DIR/.complete" ] && [ -f "$DIR/.config-ok" ]; then
 	msg "resuming the interrupted build in $OBJ"
 else
 	rm -rf "$DIR"
+	prev=$(previous_build)
+	if [ -n "$prev" ] && [ "$CONFIG_ONLY" = 0 ]; then
+		msg "starting from the objects of $prev (only what changed is rebuilt)"
+		mkdir -p "$DIR"
+		cp -a "$prev/build" "$OBJ"
+		rm -f "$OBJ/build.log" "$OBJ/install.log"
+	fi
 	make_config
+	echo "$SRCVER" >"$DIR/srcver"
 	touch "$DIR/.config-ok"
 fi
 [ "$CONFIG_ONLY" = 0 ] || exit 0
 
 # ------------------------------------------------------------------ build --
 
-# Compiled objects of the last complete build, for a progress estimate.
+# Compiled objects of the last complete build, for a progress estimate
+# (none for a build that starts from another one's objects).
 estimate=$(cat "$BASE/objects" 2>/dev/null || echo 0)
+[ -z "${prev:-}" ] || estimate=0
 
 # Print a progress line every minute while make (pid $1) runs: objects
 # compiled so far (Kbuild's "CC" lines) against the last build's count.
