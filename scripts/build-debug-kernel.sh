@@ -185,6 +185,7 @@ make_config() {
 # only what the changed options touch.
 previous_build() {
 	local d
+	# shellcheck disable=SC2045 # KEY directories: hex names
 	for d in $(ls -dt "$BASE"/*/ 2>/dev/null); do
 		d=${d%/}
 		[ "$d" != "$DIR" ] && [ -f "$d/.complete" ] && [ -d "$d/build" ] &&
