@@ -765,8 +765,7 @@ static int map_and_touch(struct rng *r, int fd, int slot, uint64_t offset, uint6
 	if (p == MAP_FAILED)
 		return -errno;
 	/* Only what the object has: a longer mapping may fault beyond it. */
-	len = len < size ? len : (size_t)size;
-	touch(r, p, len, !(prot & PROT_WRITE));
+	touch(r, p, len < size ? len : (size_t)size, !(prot & PROT_WRITE));
 	if (chance(r, 50))
 		add_map(r, p, len, !(prot & PROT_WRITE), slot);
 	else
