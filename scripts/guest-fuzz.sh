@@ -47,6 +47,8 @@ if [ ! -x "$fuzz" ]; then
 	exit 1
 fi
 
+# vgem imports primedisp's dma-bufs (attach and map by another device).
+modprobe vgem 2>/dev/null || true
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guest-fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 failed=0

@@ -232,6 +232,7 @@ static struct {
 	uint32_t tl_value;	/* its value */
 	uint32_t tl_next;	/* the last point created (>= tl_value) */
 	int vgem;		/* a vgem card, -1 if none */
+	uint32_t vgem_handles[16];	/* our dma-bufs imported there */
 	int udmabuf_dev;	/* /dev/udmabuf, -1 if none */
 	int heap;		/* /dev/dma_heap/system, -1 if none */
 	int crc_data;		/* debugfs crtc-0/crc/data, -1 if closed */
@@ -1037,6 +1038,26 @@ static int op_import(struct rng *r)
 		p.fd = chance(r, 50) ? st.fds[pick_slot(r, false)].fd : (int32_t)nasty(r);
 	if (chance(r, 3))
 		p.flags = (uint32_t)nasty(r);
+	if (chance(r, 25)) {
+		/* Into vgem: another device attaches to and maps the buffer
+		 * (primedisp's dma-buf attach/map, DMA-API debugging). */
+		struct drm_gem_close c = { 0 };
+		int k = (int)below(r, 16);
+
+		if (st.vgem < 0)
+			return -ENODEV;
+		vlog(" into vgem dmabuf fd %d", p.fd);
+		ret = xioctl(st.vgem, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
+		if (ret)
+			return ret;
+		/* Held for a while: dropped when its slot is reused. */
+		if (st.vgem_handles[k]) {
+			c.handle = st.vgem_handles[k];
+			xioctl(st.vgem, DRM_IOCTL_GEM_CLOSE, &c);
+		}
+		st.vgem_handles[k] = p.handle;
+		return 0;
+	}
 	if (st.fds[s].fd < 0)
 		return -EBADF;
 	vlog(" slot %d dmabuf fd %d", s, p.fd);
@@ -2074,6 +2095,12 @@ static void release_all(void)
 		slot_close(i);
 	if (st.timeline >= 0)
 		close(st.timeline);	/* signals what is left */
+	for (i = 0; st.vgem >= 0 && i < 16; i++) {
+		struct drm_gem_close c = { .handle = st.vgem_handles[i] };
+
+		if (c.handle)
+			xioctl(st.vgem, DRM_IOCTL_GEM_CLOSE, &c);
+	}
 	memset(st.handles, 0, sizeof(st.handles));
 }
 
