@@ -29,7 +29,7 @@ limit=1800
 failslab=0
 known=0
 # What run-suite.sh treats as a kernel report.
-report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:|DMA-API:'
+report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
 while getopts "n:t:f:k" opt; do
 	case $opt in

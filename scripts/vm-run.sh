@@ -67,7 +67,6 @@ REPORT_PATTERNS=(
 	'kmemleak: [0-9]+ new suspected'
 	'unreferenced object'
 	'ODEBUG:'                       # DEBUG_OBJECTS (debug kernel)
-	'DMA-API:'                      # DMA_API_DEBUG (debug kernel)
 )
 
 # Exit statuses of our own (otherwise: the command's).
@@ -436,7 +435,7 @@ APPEND="console=ttyS0,115200 panic=-1 printk.devkmsg=on rdinit=/init"
 # The debug kernel reports every KASAN error, not only the first, so that
 # each subtest's report is its own; pointers in reports are printed as
 # they are (the guest is thrown away).
-[ "$SERIES" != debug ] || APPEND+=" kasan_multi_shot no_hash_pointers"
+[ "$SERIES" != debug ] || APPEND+=" kasan_multi_shot no_hash_pointers pci=noacpi"
 
 # shellcheck disable=SC2054  # commas are qemu's
 QEMU=(
