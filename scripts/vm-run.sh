@@ -200,7 +200,7 @@ build_initramfs() {
 # the decompressor (seconds under TCG for xz).  Extract it from the bzImage
 # once (cached) and set KERNEL to it; keep the bzImage if anything is odd.
 extract_vmlinux() {
-	local bz=$1 out key setup_sects payload_off payload_len start magic tool tmp
+	local bz=$1 out key setup_sects payload_off payload_len start magic tool tmp len
 	grep -q '^CONFIG_PVH=y' "$ROOT/boot/config-$KREL" 2>/dev/null || return 0
 	key=$(stat -c '%s-%Y' "$bz")
 	out=$CACHE/vmlinux/$KREL-$key
@@ -213,16 +213,19 @@ extract_vmlinux() {
 		payload_len=$(od -An -tu4 -j $((0x24c)) -N4 "$bz" | tr -d ' ')
 		start=$(((setup_sects + 1) * 512 + payload_off))
 		magic=$(od -An -tx1 -j "$start" -N4 "$bz" | tr -d ' ')
+		# xz and zstd payloads end with 4 size bytes of the kernel's
+		# own; a gzip stream's trailer holds that size itself.
+		len=$((payload_len - 4))
 		case $magic in
 		fd377a58) tool="xz -dcq --single-stream" ;;
 		28b52ffd) tool="zstd -dcq" ;;
-		1f8b*) tool="gzip -dcq" ;;
+		1f8b*) tool="gzip -dcq"; len=$payload_len ;;
 		*) return 0 ;;
 		esac
 		mkdir -p "$CACHE/vmlinux"
 		tmp=$(mktemp "$CACHE/vmlinux/.tmp.XXXXXX")
 		if dd if="$bz" iflag=skip_bytes,count_bytes skip="$start" \
-			count=$((payload_len - 4)) status=none | $tool >"$tmp" 2>/dev/null &&
+			count="$len" status=none | $tool >"$tmp" 2>/dev/null &&
 			[ "$(head -c4 "$tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
 			mv "$tmp" "$out"
 			find "$CACHE/vmlinux" -name "$KREL-*" ! -path "$out" -delete
