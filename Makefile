@@ -6,6 +6,9 @@
 #   make install          install it there (modules_install + depmod)
 #   make demo [K=6.12]    the main job: boot a VM, load primedisp, show it working
 #   make check [K=..] [T=..]  the whole test suite in a VM per kernel
+#   make check-debug [T=..]   the suite under the debug kernel (KASAN, lockdep,
+#                         UBSAN, kmemleak, ...); K=debug works for shell too
+#   make debug-kernel     build the debug kernel into the cache
 #   make shell [K=6.12]   an interactive shell in a VM with primedisp loaded
 #   make lint             checkpatch --strict and sparse
 #   make docs             the Sphinx book in build/docs/html (warnings are errors)
@@ -16,7 +19,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
 
-.PHONY: all modules install clean kernels tests check demo shell lint docs bench
+.PHONY: all modules install clean kernels tests check check-debug debug-kernel demo shell lint docs bench
 
 all: modules
 
@@ -37,6 +40,13 @@ tests:
 # `make check` tests both kernels unless K is given on the command line.
 check:
 	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check.sh
+
+# The debug kernel: built from Debian's linux-source-6.12 on first use.
+check-debug:
+	K=debug scripts/check.sh
+
+debug-kernel:
+	scripts/build-debug-kernel.sh
 
 demo:
 	K="$(K)" scripts/demo.sh

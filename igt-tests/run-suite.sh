@@ -23,7 +23,7 @@
 set -u
 
 SUBTEST_TIMEOUT=${SUBTEST_TIMEOUT:-120}
-KERNEL_REPORT_RE='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than'
+KERNEL_REPORT_RE='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
 usage() {
 	sed -n '4,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"

@@ -4,7 +4,7 @@
 # build-module.sh - build primedisp.ko for one of the provisioned kernels.
 #
 # Usage: scripts/build-module.sh [--arch arm64] SERIES [extra make args...]
-#   SERIES is 6.1 or 6.12.  The sources are copied to build/KREL/ (Kbuild
+#   SERIES is 6.1, 6.12 or debug (scripts/build-debug-kernel.sh).  The sources are copied to build/KREL/ (Kbuild
 #   writes its objects next to the sources, so each kernel gets its own
 #   copy) and built there with W=1.  The build log is build/KREL/build.log;
 #   the path of the module is printed on stdout.  Exit status 1 on a failed
@@ -29,7 +29,14 @@ shift
 cross=()
 case $arch in
 x86_64 | amd64)
-	read -r _ krel root < <("$top/scripts/fetch-kernels.sh" "$series")
+	if [ "$series" = debug ]; then
+		# The debug kernel has no DWARF of its own; primedisp.ko gets
+		# it, so that reports in it resolve to lines (faddr2line).
+		read -r _ krel root < <("$top/scripts/build-debug-kernel.sh")
+		set -- KCFLAGS=-g "$@"
+	else
+		read -r _ krel root < <("$top/scripts/fetch-kernels.sh" "$series")
+	fi
 	;;
 arm64 | aarch64)
 	read -r _ krel root < <("$top/scripts/fetch-arm64.sh" "$series")

@@ -3,7 +3,11 @@
 #
 # check.sh - primedisp's whole test run (what `make check` calls).
 #
-#   K="6.1 6.12"  kernels to test (default both)
+#   K="6.1 6.12"  kernels to test (default both); "debug" is primedisp's
+#                 debug kernel (scripts/build-debug-kernel.sh, `make
+#                 check-debug`): built on first use, the host checks are
+#                 left to the Debian kernels' runs, the time limits are
+#                 raised and kmemleak is checked before and after the suite
 #   T=PATTERN     run only matching tests: BIN or BIN@SUBTEST, fnmatch style
 #
 # Installs missing Debian packages, provisions the kernels, builds the module
@@ -21,6 +25,20 @@ cd "$top"
 K=${K:-6.1 6.12}
 T=${T:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
+# The debug kernel (KASAN, lockdep, kmemleak... under TCG) is many times
+# slower: its own limits for the VM, each subtest and each test's alarm.
+DEBUG_VM_TIMEOUT=${DEBUG_VM_TIMEOUT:-21600}
+DEBUG_SUBTEST_TIMEOUT=${DEBUG_SUBTEST_TIMEOUT:-900}
+DEBUG_PDTEST_TIMEOUT=${DEBUG_PDTEST_TIMEOUT:-840}
+# After the suite, the debug kernel's run fuzzes the ioctls (pd-fuzz) with
+# these seeds (debug@fuzz-SEED; "" for none).
+DEBUG_FUZZ_SEEDS=${DEBUG_FUZZ_SEEDS-1 2 3}
+DEBUG_FUZZ_OPS=${DEBUG_FUZZ_OPS:-2000}
+# Debian's kernels in K (fetch-kernels.sh and the host checks take those).
+debian_k=
+for k in $K; do
+	[ "$k" = debug ] || debian_k+="${debian_k:+ }$k"
+done
 results="$top/build/results"
 rm -rf "$results"
 mkdir -p "$results"
@@ -47,13 +65,29 @@ selected() {	# does test NAME (BIN@SUB) match T?
 
 echo "== setup: packages, kernels, tests"
 scripts/install-deps.sh || { echo "check: could not install packages"; exit 1; }
-scripts/fetch-kernels.sh $K >/dev/null || { echo "check: could not provision kernels"; exit 1; }
+if [ -n "$debian_k" ]; then
+	scripts/fetch-kernels.sh $debian_k >/dev/null ||
+		{ echo "check: could not provision kernels"; exit 1; }
+fi
+if [[ " $K " == *" debug "* ]]; then
+	# Half an hour or more the first time; its progress goes to stderr.
+	scripts/build-debug-kernel.sh >/dev/null ||
+		{ echo "check: could not build the debug kernel"; exit 1; }
+fi
 if ! { make -s -C igt-tests && make -s -C userspace; } >"$results/igt-build.log" 2>&1; then
 	cat "$results/igt-build.log"
 	record host FAIL host@build-tests "see $results/igt-build.log"
 fi
 
-if selected host@checkpatch; then
+# The host checks concern the sources and Debian's kernels: a run of the
+# debug kernel alone leaves them to `make check`.
+host_checks=1
+if [ -z "$debian_k" ]; then
+	host_checks=0
+	echo "== host checks: left to make check (K=$K)"
+fi
+
+if [ $host_checks = 1 ] && selected host@checkpatch; then
 	if scripts/lint.sh >"$results/checkpatch.log" 2>&1; then
 		record host PASS host@checkpatch
 	else
@@ -66,6 +100,7 @@ fi
 host_suite() {
 	local name=$1 log="$results/$1.log" line rest
 	shift
+	[ $host_checks = 1 ] || return 0
 	selected "$name@x" || return 0
 	echo "== $name"
 	"$@" >"$log" 2>&1
@@ -85,11 +120,11 @@ host_suite() {
 
 # Device tree binding and overlay; DKMS builds for each kernel's headers.
 host_suite dt scripts/dt-check.sh
-host_suite dkms scripts/dkms-test.sh $K
+host_suite dkms scripts/dkms-test.sh $debian_k
 # The Sphinx book, kernel-doc included; any warning fails.
 host_suite docs scripts/docs-build.sh --check
 # primedisp probed from the DT overlay on Debian's arm64 kernels (qemu virt).
-host_suite arm64 scripts/arm64-check.sh $K
+host_suite arm64 scripts/arm64-check.sh $debian_k
 
 # Does T select any test that runs in the VM?  (Saves a boot for T=docs.)
 vm_tests_selected() {
@@ -110,9 +145,15 @@ vm_tests_selected() {
 }
 
 for k in $K; do
+	run_suite=1
 	if ! vm_tests_selected; then
-		echo "== kernel $k: no test in the VM matches T=$T"
-		continue
+		# T=debug@fuzz: the debug kernel's fuzzing alone.
+		if [ "$k" = debug ] && [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
+			run_suite=0
+		else
+			echo "== kernel $k: no test in the VM matches T=$T"
+			continue
+		fi
 	fi
 	echo "== kernel $k"
 	ko=$(scripts/build-module.sh "$k" C=2 CHECK=sparse 2>"$results/build-$k.err")
@@ -126,9 +167,26 @@ for k in $K; do
 	fi
 
 	log="$results/guest-$k.log"
+	suite="igt-tests/run-suite.sh ${T:+-T $(printf %q "$T")} igt-tests/build"
+	timeout=$VM_TIMEOUT
+	if [ "$k" = debug ]; then
+		# kmemleak before (boot, then cleared) and after the suite, the
+		# fuzzer in between.
+		timeout=$DEBUG_VM_TIMEOUT
+		fuzz=:
+		if [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
+			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS $DEBUG_FUZZ_SEEDS"
+		fi
+		[ "$run_suite" = 1 ] || suite=:
+		suite="scripts/guest-kmemleak.sh --boot --save $results/out-$k/kmemleak-boot.txt
+			SUBTEST_TIMEOUT=$DEBUG_SUBTEST_TIMEOUT PDTEST_TIMEOUT=$DEBUG_PDTEST_TIMEOUT $suite
+			rc=\$?
+			$fuzz || rc=1
+			scripts/guest-kmemleak.sh --save $results/out-$k/kmemleak.txt || rc=1
+			exit \$rc"
+	fi
 	start=$(date +%s)
-	scripts/vm-run.sh -k "$k" -m "$ko" -t "$VM_TIMEOUT" -l "$log" -o "$results/out-$k" -- \
-		igt-tests/run-suite.sh ${T:+-T "$T"} igt-tests/build \
+	scripts/vm-run.sh -k "$k" -m "$ko" -t "$timeout" -l "$log" -o "$results/out-$k" -- "$suite" \
 		2>&1 | tee "$results/suite-$k.log" | grep -v -E '^(PASS|FAIL|SKIP) |^[0-9]+ passed, '
 	vmrc=${PIPESTATUS[0]}
 	echo "   (guest run took $(($(date +%s) - start)) s, kernel log: $log)"
@@ -143,7 +201,7 @@ for k in $K; do
 
 	case $vmrc in
 	0 | 1) ;;	# the suite ran; its failures are counted above
-	124) record "$k" FAIL vm@timeout "guest did not finish in $VM_TIMEOUT s" ;;
+	124) record "$k" FAIL vm@timeout "guest did not finish in $timeout s" ;;
 	3) record "$k" FAIL vm@kernel-log "kernel report in the guest log (see above and $log)" ;;
 	*) record "$k" FAIL vm@run "vm-run exited with $vmrc (see $log)" ;;
 	esac

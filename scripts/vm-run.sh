@@ -66,6 +66,7 @@ REPORT_PATTERNS=(
 	'DEBUG_LOCKS_WARN_ON'
 	'kmemleak: [0-9]+ new suspected'
 	'unreferenced object'
+	'ODEBUG:'                       # DEBUG_OBJECTS (debug kernel)
 )
 
 # Exit statuses of our own (otherwise: the command's).
@@ -84,7 +85,8 @@ Boot a Debian test kernel in QEMU (TCG) and run COMMAND there as root with
 just boots and powers off.
 
 Options:
-  -k, --kernel SERIES   kernel series: 6.1 or 6.12 (default 6.12)
+  -k, --kernel SERIES   kernel series: 6.1 or 6.12 (default 6.12), or debug
+                        (scripts/build-debug-kernel.sh: KASAN, lockdep, ...)
   -m, --module PATH     load this .ko first (its 'depends' with modprobe,
                         then insmod PATH \$PRIMEDISP_PARAMS); exported to
                         COMMAND as PRIMEDISP_KO
@@ -198,7 +200,7 @@ build_initramfs() {
 # the decompressor (seconds under TCG for xz).  Extract it from the bzImage
 # once (cached) and set KERNEL to it; keep the bzImage if anything is odd.
 extract_vmlinux() {
-	local bz=$1 out key setup_sects payload_off payload_len start magic tool tmp
+	local bz=$1 out key setup_sects payload_off payload_len start magic tool tmp len
 	grep -q '^CONFIG_PVH=y' "$ROOT/boot/config-$KREL" 2>/dev/null || return 0
 	key=$(stat -c '%s-%Y' "$bz")
 	out=$CACHE/vmlinux/$KREL-$key
@@ -211,16 +213,19 @@ extract_vmlinux() {
 		payload_len=$(od -An -tu4 -j $((0x24c)) -N4 "$bz" | tr -d ' ')
 		start=$(((setup_sects + 1) * 512 + payload_off))
 		magic=$(od -An -tx1 -j "$start" -N4 "$bz" | tr -d ' ')
+		# xz and zstd payloads end with 4 size bytes of the kernel's
+		# own; a gzip stream's trailer holds that size itself.
+		len=$((payload_len - 4))
 		case $magic in
 		fd377a58) tool="xz -dcq --single-stream" ;;
 		28b52ffd) tool="zstd -dcq" ;;
-		1f8b*) tool="gzip -dcq" ;;
+		1f8b*) tool="gzip -dcq"; len=$payload_len ;;
 		*) return 0 ;;
 		esac
 		mkdir -p "$CACHE/vmlinux"
 		tmp=$(mktemp "$CACHE/vmlinux/.tmp.XXXXXX")
 		if dd if="$bz" iflag=skip_bytes,count_bytes skip="$start" \
-			count=$((payload_len - 4)) status=none | $tool >"$tmp" 2>/dev/null &&
+			count="$len" status=none | $tool >"$tmp" 2>/dev/null &&
 			[ "$(head -c4 "$tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
 			mv "$tmp" "$out"
 			find "$CACHE/vmlinux" -name "$KREL-*" ! -path "$out" -delete
@@ -319,6 +324,14 @@ ensure_tools
 # seconds, so it is remembered under that key while the kernel is there.
 find_kernel() {
 	local memo key line
+	if [ "$SERIES" = debug ]; then
+		# primedisp's debug kernel: built (once per configuration) by
+		# build-debug-kernel.sh, which answers at once when it is there.
+		line=$("$HERE/build-debug-kernel.sh") || die "build-debug-kernel.sh failed"
+		read -r _ KREL ROOT <<<"$line"
+		[ -n "${ROOT:-}" ] || die "build-debug-kernel.sh gave no kernel"
+		return
+	fi
 	[[ $SERIES =~ ^[0-9.]+$ ]] || die "bad kernel series '$SERIES'"
 	memo=$CACHE/vm-run-kernel-$SERIES
 	key=$( { stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin 2>/dev/null || true
@@ -422,6 +435,10 @@ fi
 # WARN/BUG and everything else reach the log); a panic reboots at once,
 # which -no-reboot turns into a qemu exit.
 APPEND="console=ttyS0,115200 panic=-1 printk.devkmsg=on rdinit=/init"
+# The debug kernel reports every KASAN error, not only the first, so that
+# each subtest's report is its own; pointers in reports are printed as
+# they are (the guest is thrown away).
+[ "$SERIES" != debug ] || APPEND+=" kasan_multi_shot no_hash_pointers pci=noacpi"
 
 # shellcheck disable=SC2054  # commas are qemu's
 QEMU=(

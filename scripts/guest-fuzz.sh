@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-fuzz.sh - run primedisp's ioctl fuzzer (userspace/build/pd-fuzz)
+# for some seeds inside the test VM, each run checked against the kernel
+# log like a subtest of igt-tests/run-suite.sh.  `make check-debug` runs
+# it after the suite.
+#
+# Usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] [-k] SEED...
+#   -n OPS      operations per seed (default 2000)
+#   -t SECONDS  time limit per seed (default 1800)
+#   -f PCT      also make PCT% of the fuzzer's slab allocations fail
+#               (failslab; names the results debug@fuzz-failslab-SEED)
+#   -k          pd-fuzz --known-warnings (what trips a known DRM WARN)
+#
+# Prints, per seed, "PASS debug@fuzz-SEED (N s)" or "FAIL debug@fuzz-SEED:
+# REASON" followed by the fuzzer's last lines and the kernel log written
+# while it ran (which names the operation before a report: pd-fuzz --kmsg).
+# A failing seed reproduces with the same command line:
+#   userspace/build/pd-fuzz --seed SEED --ops OPS --kmsg
+# Exit status 1 if a seed failed.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+fuzz=$here/../userspace/build/pd-fuzz
+ops=2000
+limit=1800
+failslab=0
+known=0
+# What run-suite.sh treats as a kernel report.
+report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
+
+while getopts "n:t:f:k" opt; do
+	case $opt in
+	n) ops=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	f) failslab=$OPTARG ;;
+	k) known=1 ;;
+	*) echo "usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] [-k] SEED..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "guest-fuzz: no seed given" >&2; exit 2; }
+if [ ! -x "$fuzz" ]; then
+	echo "FAIL debug@fuzz: $fuzz is not built (make -C userspace)"
+	exit 1
+fi
+
+# vgem imports primedisp's dma-bufs (attach and map by another device).
+modprobe vgem 2>/dev/null || true
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/guest-fuzz.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+for seed in "$@"; do
+	name=debug@fuzz-$seed
+	args=(--seed "$seed" --ops "$ops" --kmsg)
+	if [ "$failslab" != 0 ]; then
+		name=debug@fuzz-failslab-$seed
+		args+=(--fail-slab "$failslab")
+	fi
+	[ "$known" = 0 ] || args+=(--known-warnings)
+	mark="guest-fuzz: begin $name ($$)"
+	echo "<6>$mark" >/dev/kmsg
+	start=$(date +%s)
+	rc=0
+	timeout -k 10 "$limit" "$fuzz" "${args[@]}" >"$tmp/out" 2>&1 || rc=$?
+	secs=$(($(date +%s) - start))
+	dmesg | awk -v m="$mark" 'found { print } index($0, m) { found = 1 }' >"$tmp/klog"
+	report=$(grep -E -m 1 "$report_re" "$tmp/klog" | sed 's/^\[[^]]*\] *//' || true)
+	reason=
+	case $rc in
+	0) ;;
+	124 | 137) reason="timeout ($limit s)" ;;
+	*) reason=$(grep -m1 'FAIL' "$tmp/out" || echo "pd-fuzz exited with $rc") ;;
+	esac
+	if [ -n "$report" ]; then
+		# The operation announced last before the first report.
+		op=$(awk -v re="$report_re" '/pd-fuzz: op [0-9]+ / { last = $0 }
+			$0 ~ re { print last; exit }' "$tmp/klog" | sed 's/^\[[^]]*\] *//')
+		reason="${reason:+$reason; }kernel report after ${op:-?}: $report"
+	fi
+	if [ -z "$reason" ]; then
+		echo "PASS $name (${secs}s)"
+		continue
+	fi
+	failed=1
+	echo "FAIL $name: $reason"
+	echo "    reproduce: userspace/build/pd-fuzz ${args[*]}"
+	tail -n 15 "$tmp/out" | sed 's/^/    /'
+	echo "    --- kernel log during $name (operation markers left out) ---"
+	{ grep -v 'pd-fuzz: op ' "$tmp/klog" || true; } | head -n 300 | sed 's/^/    /' || true
+done
+exit $failed
