@@ -16,6 +16,7 @@
 #error "PD_KVER must be set by primedisp's Kbuild"
 #endif
 
+#include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/mutex.h>
 
@@ -100,6 +101,24 @@ static inline int pd_compat_edid_override_modes(struct drm_connector *connector)
 	return drm_edid_override_connector_update(connector);
 #else
 	return drm_add_override_edid_modes(connector);
+#endif
+}
+
+/*
+ * Set the longest DMA segment the device accepts.  From 6.11 on the
+ * helper returns nothing and WARNs itself when the device has no DMA
+ * parameters.
+ */
+static inline int pd_compat_set_max_seg_size(struct device *dev,
+					     unsigned int size)
+{
+#if PD_KVER >= 611
+	if (!dev->dma_parms)
+		return -EIO;
+	dma_set_max_seg_size(dev, size);
+	return 0;
+#else
+	return dma_set_max_seg_size(dev, size);
 #endif
 }
 

@@ -367,10 +367,12 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
  * @wb_fb: writeback framebuffer, or NULL
  * @wb_map: its mapping
  * @wb_data: its data address
+ * @wb_status: what the writeback job is completed with if composing works
  */
 struct pd_target {
 	bool crc;
 	u32 crc_value;
+	int wb_status;
 	struct drm_framebuffer *wb_fb;
 	struct iosys_map wb_map[DRM_FORMAT_MAX_PLANES];
 	struct iosys_map wb_data[DRM_FORMAT_MAX_PLANES];
@@ -419,6 +421,16 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	}
 	atomic64_inc(&pd->composed_frames);
 
+	/*
+	 * A job was checked against the mode of the commit that queued it; a
+	 * modeset committed before this worker ran may have replaced the
+	 * snapshot by one of another size.  That frame is gone: the job fails
+	 * instead of being written past the end of its buffer.
+	 */
+	if (t->wb_fb && (t->wb_fb->width != width || t->wb_fb->height != height)) {
+		t->wb_status = -ESTALE;
+		t->wb_fb = NULL;
+	}
 	if (t->wb_fb) {
 		ret = drm_gem_fb_vmap(t->wb_fb, t->wb_map, t->wb_data);
 		if (ret) {
@@ -655,6 +667,7 @@ static void pd_compose_work(struct work_struct *work)
 			spin_unlock_irqrestore(&wb->job_lock, flags);
 		}
 		t.wb_fb = job ? job->fb : NULL;
+		t.wb_status = 0;
 		t.crc_value = ~0U;
 
 		ret = snap ? pd_compose(to_pd_device(out->crtc.dev), snap, &t) :
@@ -672,7 +685,7 @@ static void pd_compose_work(struct work_struct *work)
 		if (!jobs)
 			break;
 		if (job)
-			drm_writeback_signal_completion(wb, ret);
+			drm_writeback_signal_completion(wb, ret ?: t.wb_status);
 		spin_lock_irq(&out->lock);
 		out->wb_active--;
 		if (!out->wb_active && !out->wb_queued) {

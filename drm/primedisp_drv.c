@@ -311,6 +311,15 @@ static int pd_probe(struct platform_device *pdev)
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
+	/*
+	 * Exporters map their buffers for us in segments as long as they
+	 * like (the system heap uses 1 MiB pages); the 64 KiB default limit
+	 * would make DMA-API debugging flag every such import.  Nothing here
+	 * does DMA, so there is no hardware limit to respect.
+	 */
+	ret = pd_compat_set_max_seg_size(dev, UINT_MAX);
+	if (ret)
+		return ret;
 
 	ret = pd_mode_config_init(pd);
 	if (ret)

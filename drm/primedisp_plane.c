@@ -52,6 +52,14 @@ static int pd_plane_atomic_check(struct drm_plane *plane,
 		crtc_state = drm_atomic_get_new_crtc_state(state,
 							   new_state->crtc);
 
+	/*
+	 * DRM core accepts IN_FENCE_FD on a plane without a framebuffer and
+	 * then WARNs while waiting for it in the commit: nothing would ever be
+	 * shown after that fence, so refuse the request here.
+	 */
+	if (new_state->fence && !new_state->fb)
+		return -EINVAL;
+
 	if (cursor && new_state->fb &&
 	    (new_state->crtc_w > PD_CURSOR_MAX ||
 	     new_state->crtc_h > PD_CURSOR_MAX))

@@ -6,12 +6,11 @@
 # log like a subtest of igt-tests/run-suite.sh.  `make check-debug` runs
 # it after the suite.
 #
-# Usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] [-k] SEED...
+# Usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] SEED...
 #   -n OPS      operations per seed (default 2000)
 #   -t SECONDS  time limit per seed (default 1800)
 #   -f PCT      also make PCT% of the fuzzer's slab allocations fail
 #               (failslab; names the results debug@fuzz-failslab-SEED)
-#   -k          pd-fuzz --known-warnings (what trips a known DRM WARN)
 #
 # Prints, per seed, "PASS debug@fuzz-SEED (N s)" or "FAIL debug@fuzz-SEED:
 # REASON" followed by the fuzzer's last lines and the kernel log written
@@ -27,17 +26,15 @@ fuzz=$here/../userspace/build/pd-fuzz
 ops=2000
 limit=1800
 failslab=0
-known=0
 # What run-suite.sh treats as a kernel report.
 report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
-while getopts "n:t:f:k" opt; do
+while getopts "n:t:f:" opt; do
 	case $opt in
 	n) ops=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	f) failslab=$OPTARG ;;
-	k) known=1 ;;
-	*) echo "usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] [-k] SEED..." >&2; exit 2 ;;
+	*) echo "usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] SEED..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -59,7 +56,6 @@ for seed in "$@"; do
 		name=debug@fuzz-failslab-$seed
 		args+=(--fail-slab "$failslab")
 	fi
-	[ "$known" = 0 ] || args+=(--known-warnings)
 	mark="guest-fuzz: begin $name ($$)"
 	echo "<6>$mark" >/dev/kmsg
 	start=$(date +%s)

@@ -206,7 +206,6 @@ static struct {
 	uint64_t seed;
 	unsigned long ops, op;
 	bool verbose, kmsg;
-	bool known;		/* --known-warnings: also what trips known WARNs */
 	int fail_slab;		/* percent, 0: off */
 	char card_path[64], render_path[64], debugfs[96];
 
@@ -1420,7 +1419,7 @@ static uint64_t prop_value(struct rng *r, const struct prop *p, int s)
 		return chance(r, 85) && st.count_crtcs ?
 		       st.crtcs[below(r, (uint32_t)st.count_crtcs)] : 0;
 	if (!strcmp(p->name, "IN_FENCE_FD"))
-		return (uint64_t)(int64_t)pick_fence(r);	/* see sanitize_fences() */
+		return (uint64_t)(int64_t)pick_fence(r);
 	if (!strcmp(p->name, "OUT_FENCE_PTR") || !strcmp(p->name, "WRITEBACK_OUT_FENCE_PTR")) {
 		static const uint64_t bad[] = { 0x10, 0xffff800000000000ull, 1 };
 
@@ -1702,43 +1701,6 @@ static void plausible_commit(struct rng *r, struct req *q, int s)
 		q->values[below(r, (uint32_t)q->nprop)] = nasty(r);
 }
 
-/*
- * A fence on a plane that ends up without a framebuffer makes DRM's
- * drm_atomic_helper_wait_for_fences() WARN (6.1 and 6.12; see HANDOFF.md).
- * Unless --known-warnings, an IN_FENCE_FD is only passed along with a
- * non-zero FB_ID for the same plane in the same request.
- */
-static void sanitize_fences(uint32_t *objs, uint32_t *count_props, uint32_t *props,
-			    uint64_t *values, int nobj)
-{
-	int at = 0;
-
-	if (st.known)
-		return;
-	for (int i = 0; i < nobj; at += (int)count_props[i++]) {
-		const struct kobj *o = NULL;
-		const struct prop *fence = NULL, *fb = NULL;
-		int fence_at = -1;
-		bool fb_set = false;
-
-		for (int k = 0; k < st.count_kobjs; k++)
-			if (st.kobjs[k].id == objs[i])
-				o = &st.kobjs[k];
-		if (!o || o->type != DRM_MODE_OBJECT_PLANE)
-			continue;
-		fence = find_prop(o, "IN_FENCE_FD");
-		fb = find_prop(o, "FB_ID");
-		for (int k = at; k < at + (int)count_props[i]; k++) {
-			if (fence && props[k] == fence->id)
-				fence_at = k;
-			if (fb && props[k] == fb->id)
-				fb_set = values[k] != 0;
-		}
-		if (fence_at >= 0 && !fb_set)
-			values[fence_at] = (uint64_t)-1;
-	}
-}
-
 static int op_atomic(struct rng *r)
 {
 	static struct req q;
@@ -1775,7 +1737,6 @@ static int op_atomic(struct rng *r)
 			count_props[i]++;
 		}
 	}
-	sanitize_fences(objs, count_props, props, values, n);
 	a.count_objs = (uint32_t)n;
 	a.objs_ptr = (uintptr_t)objs;
 	a.count_props_ptr = (uintptr_t)count_props;
@@ -2108,7 +2069,6 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pd-fuzz [--seed N] [--ops N] [--verbose] [--kmsg] [--fail-slab PCT]\n"
-		"               [--known-warnings]\n"
 		"\n"
 		"Random, reproducible sequences of primedisp ioctls (see the top of\n"
 		"pd-fuzz.c).  Needs root (DRM master, debugfs) and primedisp loaded.\n"
@@ -2119,8 +2079,6 @@ static void usage(FILE *f)
 		"  --kmsg          announce every operation in the kernel log\n"
 		"  --fail-slab PCT make PCT%% of this process's slab allocations fail\n"
 		"                  (CONFIG_FAILSLAB, debugfs; the debug kernel)\n"
-		"  --known-warnings  also send what trips kernel warnings already known\n"
-		"                  (IN_FENCE_FD on a plane left without a framebuffer)\n"
 		"\n"
 		"Exit status: 0 done, 1 a mapping faulted or objects leaked, 2 usage or\n"
 		"setup error, 3 an operation stayed blocked.\n");
@@ -2165,7 +2123,6 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "kmsg", no_argument, NULL, 'k' },
 		{ "fail-slab", required_argument, NULL, 'f' },
-		{ "known-warnings", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -2179,7 +2136,7 @@ int main(int argc, char **argv)
 	st.seed = (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec;
 	st.seed %= 1000000000u;
 	st.ops = 2000;
-	while ((c = getopt_long(argc, argv, "s:n:vkf:Kh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:vkf:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			st.seed = strtoull(optarg, &end, 0);
@@ -2200,9 +2157,6 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			st.kmsg = true;
-			break;
-		case 'K':
-			st.known = true;
 			break;
 		case 'f':
 			st.fail_slab = atoi(optarg);

@@ -154,6 +154,49 @@ static void test_in_fence(void)
 	pd_display_close(&d);
 }
 
+/*
+ * IN_FENCE_FD on a plane without a framebuffer: EINVAL (the DRM core would
+ * accept it and WARN while waiting for the fence), and the screen and the
+ * next flip are unaffected.
+ */
+static void test_in_fence_without_fb(void)
+{
+	struct pd_display d;
+	struct pd_test_fb a, b;
+	struct dma_buf_export_sync_file sf = { .flags = DMA_BUF_SYNC_READ, .fd = -1 };
+	drmModeAtomicReqPtr req;
+	struct pd_plane_cfg ca;
+	uint32_t crc;
+	int dmabuf;
+
+	setup(&d, &a, &b);
+	pd_require(d.noverlays, "no overlay plane");
+	dmabuf = pd_prime_handle_to_fd(d.fd, a.handle);
+	if (ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &sf) == -1) {
+		pd_require(errno != ENOTTY, "this kernel has no DMA_BUF_IOCTL_EXPORT_SYNC_FILE");
+		pd_fail("DMA_BUF_IOCTL_EXPORT_SYNC_FILE failed");
+	}
+	for (int nonblock = 0; nonblock < 2; nonblock++) {
+		req = drmModeAtomicAlloc();
+		pd_req_add(req, d.fd, d.overlays[0], DRM_MODE_OBJECT_PLANE, "IN_FENCE_FD",
+			   (uint64_t)sf.fd);
+		pd_assert_eq(pd_commit(&d, req, nonblock ? DRM_MODE_ATOMIC_NONBLOCK : 0), -EINVAL);
+		pd_assert_eq(pd_commit(&d, req, DRM_MODE_ATOMIC_TEST_ONLY), -EINVAL);
+		drmModeAtomicFree(req);
+	}
+	ca = pd_plane_cfg(&a, 0, 0);
+	pd_require(pd_crtc_crc(d.fd, d.out.crtc_index, &crc), "no CRC interface (debugfs)");
+	pd_assert_eq(crc, pd_expected_crc(&d, &ca, 1));
+	/* The same fence on a plane with a framebuffer is fine. */
+	pd_assert_eq(flip(&d, &b, NULL, sf.fd, DRM_MODE_PAGE_FLIP_EVENT), 0);
+	read_event(&d, NULL);
+	close(sf.fd);
+	close(dmabuf);
+	pd_test_fb_destroy(&b);
+	pd_test_fb_destroy(&a);
+	pd_display_close(&d);
+}
+
 static void test_crtc_sequence(void)
 {
 	struct pd_display d;
@@ -291,6 +334,8 @@ static void test_test_only(void)
 static const struct pd_subtest subtests[] = {
 	{ "out-fence", test_out_fence, "OUT_FENCE_PTR signals with the flip; bad pointer EFAULT" },
 	{ "in-fence", test_in_fence, "IN_FENCE_FD (vgem fence as sync_file) holds the flip back" },
+	{ "in-fence-without-fb", test_in_fence_without_fb,
+	  "IN_FENCE_FD on a plane without FB_ID: EINVAL, no WARN" },
 	{ "crtc-sequence", test_crtc_sequence, "CRTC_GET/QUEUE_SEQUENCE follow the vblank counter" },
 	{ "async-flip", test_async_flip, "DRM_MODE_PAGE_FLIP_ASYNC flips complete in the same frame" },
 	{ "test-only", test_test_only, "TEST_ONLY predicts the real commit exactly" },
