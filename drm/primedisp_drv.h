@@ -285,6 +285,8 @@ int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
 const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
 					   size_t *count);
 
+struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
+					   struct dma_buf *dma_buf);
 struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);
 int pd_gem_create_ioctl(struct drm_device *drm, void *data,

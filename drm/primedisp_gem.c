@@ -11,8 +11,11 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_debugfs.h>
@@ -20,6 +23,7 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 
@@ -84,9 +88,102 @@ static const struct vm_operations_struct pd_gem_vm_ops = {
 };
 
 /*
+ * PRIME export.  DRM's PRIME helpers map a buffer for an importer with a
+ * scatterlist built for the exporting device (drm_prime_pages_to_sg()):
+ * its segments can be longer than the importing device accepts (vgem and
+ * many DMA engines take 64 KiB), which DMA-API debugging reports and which
+ * a device without an IOMMU that really has the limit would overrun.
+ * primedisp builds each importer's scatterlist with that importer's segment
+ * limit; the rest of the dma-buf operations are the helpers'.
+ */
+static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
+					   enum dma_data_direction dir)
+{
+	struct drm_gem_object *obj = attach->dmabuf->priv;
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	struct sg_table *sgt;
+	int ret;
+
+	/* Attaching pinned the pages (drm_gem_map_attach()). */
+	if (!shmem->pages)
+		return ERR_PTR(-EINVAL);
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table_from_pages_segment(sgt, shmem->pages,
+						obj->size >> PAGE_SHIFT, 0,
+						obj->size,
+						dma_get_max_seg_size(attach->dev),
+						GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (ret)
+		goto err_table;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static const struct dma_buf_ops pd_dmabuf_ops = {
+	.cache_sgt_mapping = true,
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = pd_gem_map_dma_buf,
+	.unmap_dma_buf = drm_gem_unmap_dma_buf,	/* unmaps and frees the table */
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
+static struct dma_buf *pd_gem_prime_export(struct drm_gem_object *obj,
+					   int flags)
+{
+	struct dma_buf_export_info exp_info = {
+		.exp_name = KBUILD_MODNAME,
+		.owner = THIS_MODULE,
+		.ops = &pd_dmabuf_ops,
+		.size = obj->size,
+		.flags = flags,
+		.priv = obj,
+		.resv = obj->resv,
+	};
+
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+/**
+ * pd_gem_prime_import - import a dma-buf into primedisp
+ * @drm: the DRM device
+ * @dma_buf: the buffer
+ *
+ * A dma-buf primedisp exported itself is the same GEM object again (the
+ * PRIME helper recognises only its own dma-buf operations, not ours);
+ * anything else is attached and mapped by the PRIME helper.
+ *
+ * Return: the GEM object, or an ERR_PTR.
+ */
+struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
+					   struct dma_buf *dma_buf)
+{
+	struct drm_gem_object *obj = dma_buf->priv;
+
+	if (dma_buf->ops == &pd_dmabuf_ops && obj->dev == drm) {
+		drm_gem_object_get(obj);
+		return obj;
+	}
+	return drm_gem_prime_import(drm, dma_buf);
+}
+
+/*
  * The shmem helper's own object functions, except .free, which also counts
  * the object out, and .vm_ops, whose fault handler respects the offset of
- * a mapping.
+ * a mapping, and .export, see above.
  */
 static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.free = pd_gem_free,
@@ -98,6 +195,7 @@ static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
 	.vm_ops = &pd_gem_vm_ops,
+	.export = pd_gem_prime_export,
 };
 
 /**

@@ -34,6 +34,7 @@ DEBUG_PDTEST_TIMEOUT=${DEBUG_PDTEST_TIMEOUT:-840}
 # these seeds (debug@fuzz-SEED; "" for none).
 DEBUG_FUZZ_SEEDS=${DEBUG_FUZZ_SEEDS-1 2 3}
 DEBUG_FUZZ_OPS=${DEBUG_FUZZ_OPS:-2000}
+DEBUG_FUZZ_PROCS=${DEBUG_FUZZ_PROCS:-2}
 # Debian's kernels in K (fetch-kernels.sh and the host checks take those).
 debian_k=
 for k in $K; do
@@ -175,7 +176,7 @@ for k in $K; do
 		timeout=$DEBUG_VM_TIMEOUT
 		fuzz=:
 		if [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
-			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS $DEBUG_FUZZ_SEEDS"
+			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS -p $DEBUG_FUZZ_PROCS $DEBUG_FUZZ_SEEDS"
 		fi
 		[ "$run_suite" = 1 ] || suite=:
 		suite="scripts/guest-kmemleak.sh --boot --save $results/out-$k/kmemleak-boot.txt

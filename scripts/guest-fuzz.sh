@@ -6,8 +6,11 @@
 # log like a subtest of igt-tests/run-suite.sh.  `make check-debug` runs
 # it after the suite.
 #
-# Usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] SEED...
+# Usage: guest-fuzz.sh [-n OPS] [-p PROCS] [-t SECONDS] [-f PCT] [-K] SEED...
 #   -n OPS      operations per seed (default 2000)
+#   -p PROCS    concurrent processes per seed (pd-fuzz --procs, default 1)
+#   -K          announce every operation in the kernel log (pd-fuzz --kmsg;
+#               default: a line every 1000 operations, --mark)
 #   -t SECONDS  time limit per seed (default 1800)
 #   -f PCT      also make PCT% of the fuzzer's slab allocations fail
 #               (failslab; names the results debug@fuzz-failslab-SEED)
@@ -15,8 +18,10 @@
 # Prints, per seed, "PASS debug@fuzz-SEED (N s)" or "FAIL debug@fuzz-SEED:
 # REASON" followed by the fuzzer's last lines and the kernel log written
 # while it ran (which names the operation before a report: pd-fuzz --kmsg).
-# A failing seed reproduces with the same command line:
-#   userspace/build/pd-fuzz --seed SEED --ops OPS --kmsg
+# Besides the kernel log, a kernel taint flag set during the run (a WARN,
+# a bad page, a lockup) or lockdep switching itself off fails the seed.
+# A failing seed reproduces with the same command line, printed with the
+# failure; add --kmsg to place a report at its operation.
 # Exit status 1 if a seed failed.
 
 set -euo pipefail
@@ -24,17 +29,21 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 fuzz=$here/../userspace/build/pd-fuzz
 ops=2000
+procs=1
 limit=1800
 failslab=0
+mark=--mark
 # What run-suite.sh treats as a kernel report.
 report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
-while getopts "n:t:f:" opt; do
+while getopts "n:p:t:f:K" opt; do
 	case $opt in
 	n) ops=$OPTARG ;;
+	p) procs=$OPTARG ;;
+	K) mark=--kmsg ;;
 	t) limit=$OPTARG ;;
 	f) failslab=$OPTARG ;;
-	*) echo "usage: guest-fuzz.sh [-n OPS] [-t SECONDS] [-f PCT] SEED..." >&2; exit 2 ;;
+	*) echo "usage: guest-fuzz.sh [-n OPS] [-p PROCS] [-t SECONDS] [-f PCT] [-K] SEED..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -51,7 +60,7 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 for seed in "$@"; do
 	name=debug@fuzz-$seed
-	args=(--seed "$seed" --ops "$ops" --kmsg)
+	args=(--seed "$seed" --ops "$ops" --procs "$procs" "$mark" --progress $((ops / procs / 10 + 1)))
 	if [ "$failslab" != 0 ]; then
 		name=debug@fuzz-failslab-$seed
 		args+=(--fail-slab "$failslab")
@@ -59,9 +68,17 @@ for seed in "$@"; do
 	mark="guest-fuzz: begin $name ($$)"
 	echo "<6>$mark" >/dev/kmsg
 	start=$(date +%s)
+	taint0=$(cat /proc/sys/kernel/tainted)
 	rc=0
-	timeout -k 10 "$limit" "$fuzz" "${args[@]}" >"$tmp/out" 2>&1 || rc=$?
+	# Progress lines go to the console as the run goes (a million
+	# operations take a while); the rest is kept for a failure.
+	set +e +o pipefail
+	timeout -k 10 "$limit" "$fuzz" "${args[@]}" 2>&1 | tee "$tmp/out" |
+		grep --line-buffered -E 'of [0-9]+ ops$' | sed -u "s/^/    $name: /"
+	rc=${PIPESTATUS[0]}
+	set -e -o pipefail
 	secs=$(($(date +%s) - start))
+	taint1=$(cat /proc/sys/kernel/tainted)
 	dmesg | awk -v m="$mark" 'found { print } index($0, m) { found = 1 }' >"$tmp/klog"
 	report=$(grep -E -m 1 "$report_re" "$tmp/klog" | sed 's/^\[[^]]*\] *//' || true)
 	reason=
@@ -70,9 +87,18 @@ for seed in "$@"; do
 	124 | 137) reason="timeout ($limit s)" ;;
 	*) reason=$(grep -m1 'FAIL' "$tmp/out" || echo "pd-fuzz exited with $rc") ;;
 	esac
+	# Taint flags this run added, without the module's own (O, E).
+	newtaint=$(((taint1 & ~taint0) & ~(4096 | 8192)))
+	if [ "$newtaint" != 0 ] && [ -z "$report" ]; then
+		report="kernel taint flags added: $newtaint (see Documentation/admin-guide/tainted-kernels)"
+	fi
+	if [ -r /proc/lockdep_stats ] && grep -q 'debug_locks:[[:space:]]*0' /proc/lockdep_stats &&
+		[ -z "$report" ]; then
+		report="lockdep switched itself off (debug_locks 0)"
+	fi
 	if [ -n "$report" ]; then
 		# The operation announced last before the first report.
-		op=$(awk -v re="$report_re" '/pd-fuzz: op [0-9]+ / { last = $0 }
+		op=$(awk -v re="$report_re" '/pd-fuzz: op [0-9]+\/[0-9]+ / { last = $0 }
 			$0 ~ re { print last; exit }' "$tmp/klog" | sed 's/^\[[^]]*\] *//')
 		reason="${reason:+$reason; }kernel report after ${op:-?}: $report"
 	fi

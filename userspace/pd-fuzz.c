@@ -48,6 +48,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +138,7 @@ static uint64_t nasty(struct rng *r)
 #define NFENCE	16
 #define NKOBJ	32
 #define NPROP	48
+#define MAX_PROCS	8	/* --procs */
 
 struct dfd {
 	int fd;
@@ -207,6 +209,11 @@ static struct {
 	unsigned long ops, op;
 	bool verbose, kmsg;
 	int fail_slab;		/* percent, 0: off */
+	unsigned int procs;	/* concurrent processes (streams) */
+	bool mark;		/* a kernel log line every 1000 ops */
+	unsigned long progress;	/* print progress every N ops, 0: never */
+	int worker;		/* this process's stream */
+	bool in_fork;		/* a FORK op's child */
 	char card_path[64], render_path[64], debugfs[96];
 
 	struct dfd fds[NFD];
@@ -237,6 +244,7 @@ static struct {
 	int crc_data;		/* debugfs crtc-0/crc/data, -1 if closed */
 
 	unsigned long stat_ok[64], stat_err[64];
+	uint64_t stat_ns[64];
 	unsigned long sigbus, blocked;
 } st;
 
@@ -292,7 +300,8 @@ static void setup_signals(void)
 
 /* ---- logging --------------------------------------------------------------- */
 
-static void kmsg(const char *fmt, ...)
+static void kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void kmsg(int level, const char *fmt, ...)
 {
 	static int fd = -2;
 	char buf[256];
@@ -303,7 +312,7 @@ static void kmsg(const char *fmt, ...)
 		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	n = snprintf(buf, sizeof(buf), "<6>");
+	n = snprintf(buf, sizeof(buf), "<%d>", level);
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	va_end(ap);
@@ -452,8 +461,17 @@ static void read_kms(int fd)
 		drmModeConnectorPtr c = drmModeGetConnector(fd, res->connectors[i]);
 
 		st.conns[st.count_conns++] = res->connectors[i];
-		for (j = 0; c && j < c->count_modes && st.count_modes < 16; j++)
-			st.modes[st.count_modes++] = c->modes[j];
+		for (j = 0; c && j < c->count_modes && st.count_modes < 16; j++) {
+			/* Kept sorted by size, smallest first: see pick_mode(). */
+			int k = st.count_modes++;
+
+			while (k && (uint32_t)st.modes[k - 1].hdisplay * st.modes[k - 1].vdisplay >
+			       (uint32_t)c->modes[j].hdisplay * c->modes[j].vdisplay) {
+				st.modes[k] = st.modes[k - 1];
+				k--;
+			}
+			st.modes[k] = c->modes[j];
+		}
 		drmModeFreeConnector(c);
 	}
 	for (i = 0; i < (int)pres->count_planes && st.count_planes < 16; i++) {
@@ -663,19 +681,33 @@ static int pick_fence(struct rng *r)
 }
 
 /* A plausible buffer size: mostly small, sometimes a mode, rarely absurd. */
+/*
+ * A mode, mostly one of the two smallest: under the debug kernel the cost
+ * of an operation grows with the buffers it touches (pages allocated,
+ * poisoned, mapped; frames composed for CRCs), and the paths are the same
+ * for a small mode as for a large one.
+ */
+static drmModeModeInfo *pick_mode(struct rng *r)
+{
+	uint32_t n = (uint32_t)st.count_modes;
+
+	return &st.modes[below(r, chance(r, 85) && n > 2 ? 2 : n)];
+}
+
+/* Buffer sizes: mostly small, some of a mode's size, a few large or absurd. */
 static void pick_dims(struct rng *r, uint32_t *w, uint32_t *h)
 {
 	unsigned int c = below(r, 100);
 
-	if (c < 60) {
+	if (c < 75) {
 		*w = 1 + below(r, 256);
 		*h = 1 + below(r, 256);
-	} else if (c < 90 && st.count_modes) {
-		drmModeModeInfo *m = &st.modes[below(r, (uint32_t)st.count_modes)];
+	} else if (c < 95 && st.count_modes) {
+		drmModeModeInfo *m = pick_mode(r);
 
 		*w = m->hdisplay;
 		*h = m->vdisplay;
-	} else if (c < 97) {
+	} else if (c < 98) {
 		*w = 1 + below(r, 4096);
 		*h = 1 + below(r, 2160);
 	} else {
@@ -781,7 +813,7 @@ enum op {
 	OP_TOUCH, OP_GEM_CLOSE, OP_EXPORT, OP_IMPORT, OP_DMABUF_MMAP,
 	OP_DMABUF_SYNC, OP_DMABUF_FENCES, OP_DMABUF_CLOSE, OP_FOREIGN,
 	OP_ADDFB, OP_RMFB, OP_GETFB, OP_BLOB, OP_ATOMIC, OP_LEGACY,
-	OP_VBLANK, OP_EVENTS, OP_CRC, OP_SW_FENCE,
+	OP_VBLANK, OP_EVENTS, OP_CRC, OP_SW_FENCE, OP_FORK,
 	OP_COUNT
 };
 
@@ -817,6 +849,7 @@ static const struct {
 	[OP_EVENTS] = { "EVENTS", 3 },
 	[OP_CRC] = { "CRC", 2 },
 	[OP_SW_FENCE] = { "SW_FENCE", 2 },
+	[OP_FORK] = { "FORK", 1 },
 };
 
 static int op_reopen(struct rng *r)
@@ -1361,7 +1394,7 @@ static int op_blob(struct rng *r)
 		struct drm_mode_modeinfo m = { 0 };
 
 		if (st.count_modes)
-			memcpy(&m, &st.modes[below(r, (uint32_t)st.count_modes)], sizeof(m));
+			memcpy(&m, pick_mode(r), sizeof(m));
 		if (chance(r, 30)) {	/* one of hdisplay .. vtotal */
 			uint16_t v = (uint16_t)nasty(r);
 
@@ -1653,7 +1686,7 @@ static void plausible_commit(struct rng *r, struct req *q, int s)
 	if (st.count_modes && chance(r, 80)) {
 		struct drm_mode_create_blob c;
 
-		m = &st.modes[below(r, (uint32_t)st.count_modes)];
+		m = pick_mode(r);
 		w = m->hdisplay;
 		h = m->vdisplay;
 		c = (struct drm_mode_create_blob){ .data = (uintptr_t)m, .length = sizeof(*m) };
@@ -1791,8 +1824,7 @@ static int op_legacy(struct rng *r)
 			c.set_connectors_ptr = (uintptr_t)&conn;
 			c.count_connectors = chance(r, 95) ? 1 : (uint32_t)nasty(r);
 			if (st.count_modes) {
-				memcpy(&c.mode, &st.modes[below(r, (uint32_t)st.count_modes)],
-				       sizeof(c.mode));
+				memcpy(&c.mode, pick_mode(r), sizeof(c.mode));
 				c.mode_valid = 1;
 			}
 			c.x = chance(r, 80) ? 0 : (uint32_t)below(r, 2048);
@@ -2006,6 +2038,64 @@ static int op_sw_fence(struct rng *r)
 	return ret;
 }
 
+static int (*const op_fn[OP_COUNT])(struct rng *r);
+static struct rng op_rng(unsigned long op, uint64_t sub);
+static int pick_kind(struct rng *r);
+
+/*
+ * A child process inherits every descriptor and mapping, runs a few
+ * operations of its own on them (drawn from this operation's generator)
+ * and exits without cleaning up, so that the kernel releases its share of
+ * each object at exit while the parent still holds the rest.  The parent
+ * waits for it: the run stays reproducible.  What the child changes (a
+ * handle it closed, a framebuffer it removed) the parent finds out by
+ * errors later, as an application would.
+ */
+static int op_fork(struct rng *r)
+{
+	unsigned int n = 2 + (unsigned int)below(r, 12), i;
+	int status;
+	pid_t pid;
+
+	if (st.in_fork)
+		return -EAGAIN;
+	vlog(" %u ops in a child", n);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		st.in_fork = true;
+		st.verbose = false;
+		setup_signals();	/* timers are not inherited */
+		for (i = 0; i < n; i++) {
+			struct rng cr = op_rng(st.op, i + 1);
+			int kind = pick_kind(&cr);
+
+			ticks = 0;
+
+			if (kind != OP_FORK)
+				op_fn[kind](&cr);
+		}
+		/* A fault in a granted mapping is as much a failure here. */
+		_exit(st.sigbus ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFSIGNALED(status) || WEXITSTATUS(status)) {
+		char msg[128];
+		int len;
+
+		len = snprintf(msg, sizeof(msg), "pd-fuzz: op %lu: the FORK child %s %d\n", st.op,
+			       WIFSIGNALED(status) ? "died of signal" : "exited with",
+			       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		emit(msg, (size_t)len);
+		st.sigbus++;
+		return -ECHILD;
+	}
+	return 0;
+}
+
 static int (*const op_fn[OP_COUNT])(struct rng *r) = {
 	[OP_REOPEN] = op_reopen, [OP_CLOSE_FD] = op_close_fd,
 	[OP_MASTER] = op_master, [OP_CAPS] = op_caps,
@@ -2019,10 +2109,47 @@ static int (*const op_fn[OP_COUNT])(struct rng *r) = {
 	[OP_ADDFB] = op_addfb, [OP_RMFB] = op_rmfb, [OP_GETFB] = op_getfb,
 	[OP_BLOB] = op_blob, [OP_ATOMIC] = op_atomic, [OP_LEGACY] = op_legacy,
 	[OP_VBLANK] = op_vblank, [OP_EVENTS] = op_events, [OP_CRC] = op_crc,
-	[OP_SW_FENCE] = op_sw_fence,
+	[OP_SW_FENCE] = op_sw_fence, [OP_FORK] = op_fork,
 };
 
 /* ---- run -------------------------------------------------------------------- */
+
+/*
+ * The generator of operation @op of stream @worker of the run's seed.
+ * Stream 0 is what a single process runs, so "--procs 1" and stream 0 of
+ * any run do the same operations.
+ */
+static struct rng op_rng(unsigned long op, uint64_t sub)
+{
+	struct rng r = { st.seed * 0x2545f4914f6cdd1dull ^ (op + 1) * 0xd1b54a32d192ed03ull ^
+			 (uint64_t)st.worker * 0x9e3779b97f4a7c15ull ^ sub * 0xbf58476d1ce4e5b9ull };
+
+	rnd(&r);
+	return r;
+}
+
+static int pick_kind(struct rng *r)
+{
+	static uint32_t total;
+	uint32_t pick;
+	int kind;
+
+	if (!total)
+		for (kind = 0; kind < OP_COUNT; kind++)
+			total += ops[kind].weight;
+	pick = below(r, total);
+	for (kind = 0; pick >= ops[kind].weight; kind++)
+		pick -= ops[kind].weight;
+	return kind;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* Signal every sw_sync point created so far: no fence outlives 16 ops,
  * so no commit or wait depends on one for long. */
@@ -2068,20 +2195,29 @@ static void release_all(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: pd-fuzz [--seed N] [--ops N] [--verbose] [--kmsg] [--fail-slab PCT]\n"
+		"Usage: pd-fuzz [--seed N] [--ops N] [--procs N | --stream W] [--kmsg | --mark]\n"
+		"               [--progress N] [--verbose] [--fail-slab PCT]\n"
 		"\n"
 		"Random, reproducible sequences of primedisp ioctls (see the top of\n"
 		"pd-fuzz.c).  Needs root (DRM master, debugfs) and primedisp loaded.\n"
 		"\n"
 		"  --seed N        the run's seed (default: from the clock; always printed)\n"
-		"  --ops N         number of operations (default 2000)\n"
+		"  --ops N         number of operations in all (default 2000)\n"
+		"  --procs N       run N streams in N concurrent processes (1..%d);\n"
+		"                  stream W of seed S draws the same operations every run\n"
+		"  --stream W      run only stream W, in this process (to reproduce what\n"
+		"                  stream W of a --procs run did: give it that run's --ops\n"
+		"                  divided by --procs)\n"
+		"  --kmsg          announce every operation in the kernel log (at debug\n"
+		"                  level: in dmesg, not on the console)\n"
+		"  --mark          a kernel log line every 1000 operations\n"
+		"  --progress N    print a line every N operations of each stream\n"
 		"  --verbose       print every operation and its result\n"
-		"  --kmsg          announce every operation in the kernel log\n"
 		"  --fail-slab PCT make PCT%% of this process's slab allocations fail\n"
 		"                  (CONFIG_FAILSLAB, debugfs; the debug kernel)\n"
 		"\n"
-		"Exit status: 0 done, 1 a mapping faulted or objects leaked, 2 usage or\n"
-		"setup error, 3 an operation stayed blocked.\n");
+		"Exit status: 0 done, 1 a mapping faulted, a child failed or objects\n"
+		"leaked, 2 usage or setup error, 3 an operation stayed blocked.\n", MAX_PROCS);
 }
 
 static int write_file(const char *path, const char *s)
@@ -2115,6 +2251,99 @@ static int setup_fail_slab(int pct)
 	return 0;
 }
 
+/*
+ * Run one stream of @nops operations in this process: open the nodes,
+ * fuzz, close everything.  Return: the exit status (0 done, 1 a mapping
+ * faulted, 2 setup failed, 3 blocked).
+ */
+static int run_stream(unsigned long nops)
+{
+	unsigned long mark_every = 1000;
+	int i;
+
+	for (i = 0; i < NFD; i++)
+		slot_open(i);
+	if (st.fds[0].fd < 0) {
+		fprintf(stderr, "pd-fuzz: cannot open %s: %s\n", st.card_path, strerror(errno));
+		return 2;
+	}
+	read_kms(st.fds[0].fd);
+	for (i = 0; i < NDMABUF; i++)
+		st.dmabufs[i].fd = -1;
+	for (i = 0; i < NFENCE; i++)
+		st.fences[i] = -1;
+	st.crc_data = -1;
+	st.timeline = open("/sys/kernel/debug/sync/sw_sync", O_RDWR | O_CLOEXEC);
+	st.udmabuf_dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	st.heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	{
+		char vpath[64];
+
+		st.vgem = find_node("/dev/dri/card", 0, "vgem", vpath, sizeof(vpath)) ?
+			  open(vpath, O_RDWR | O_CLOEXEC) : -1;
+	}
+	printf("pd-fuzz: stream %d: %lu ops (%d KMS objects, %d formats; sw_sync %s,"
+	       " udmabuf %s, heap %s, vgem %s)\n", st.worker, nops, st.count_kobjs,
+	       st.count_formats, st.timeline >= 0 ? "yes" : "no",
+	       st.udmabuf_dev >= 0 ? "yes" : "no", st.heap >= 0 ? "yes" : "no",
+	       st.vgem >= 0 ? "yes" : "no");
+
+	setup_signals();
+	if (st.fail_slab && setup_fail_slab(st.fail_slab))
+		return 2;
+	for (st.op = 0; st.op < nops; st.op++) {
+		struct rng r = op_rng(st.op, 0);
+		int kind = pick_kind(&r), ret;
+		uint64_t t0;
+
+		if (st.op % 16 == 0)
+			settle_fences();
+		/* A closed node stays closed for a few operations. */
+		if (st.op % 8 == 0)
+			for (i = 0; i < NFD; i++)
+				if (st.fds[i].fd < 0)
+					slot_open(i);
+		if (st.kmsg)
+			kmsg(7, "pd-fuzz: op %lu/%d %s\n", st.op, st.worker, ops[kind].name);
+		else if (st.mark && st.op % mark_every == 0)
+			kmsg(6, "pd-fuzz: op %lu/%d and on\n", st.op, st.worker);
+		vlog("op %lu/%d %s", st.op, st.worker, ops[kind].name);
+		ticks = 0;
+		t0 = now_ns();
+		ret = op_fn[kind](&r);
+		st.stat_ns[kind] += now_ns() - t0;
+		if (ticks >= 1)
+			st.blocked++;
+		vlog(" -> %s\n", ret ? strerror(-ret) : "ok");
+		if (ret)
+			st.stat_err[kind]++;
+		else
+			st.stat_ok[kind]++;
+		if (!st.verbose && st.progress && (st.op + 1) % st.progress == 0)
+			printf("pd-fuzz: stream %d: %lu of %lu ops\n", st.worker, st.op + 1, nops);
+	}
+	if (st.fail_slab)
+		write_file("/proc/self/make-it-fail", "0");
+	{
+		struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+		setitimer(ITIMER_REAL, &off, NULL);
+	}
+	release_all();
+
+	printf("pd-fuzz: stream %d operations (ok/failed, ms):", st.worker);
+	for (i = 0; i < OP_COUNT; i++)
+		printf("%s %s %lu/%lu %.0f", i % 5 ? "," : "\n ", ops[i].name, st.stat_ok[i],
+		       st.stat_err[i], (double)st.stat_ns[i] / 1e6);
+	printf("\npd-fuzz: stream %d: %lu interrupted waits\n", st.worker, st.blocked);
+	if (st.sigbus) {
+		printf("pd-fuzz: FAIL seed %" PRIu64 " stream %d: %lu faults in granted mappings"
+		       " or failed children\n", st.seed, st.worker, st.sigbus);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -2123,20 +2352,25 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "kmsg", no_argument, NULL, 'k' },
 		{ "fail-slab", required_argument, NULL, 'f' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "stream", required_argument, NULL, 'w' },
+		{ "mark", no_argument, NULL, 'm' },
+		{ "progress", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct timespec ts;
-	unsigned int total = 0;
 	long objects0, objects1 = -1;
-	int c, i, minor;
+	int c, i, minor, rc = 0;
+	uint64_t start;
 	char *end;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	st.seed = (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec;
 	st.seed %= 1000000000u;
 	st.ops = 2000;
-	while ((c = getopt_long(argc, argv, "s:n:vkf:h", longopts, NULL)) != -1) {
+	st.procs = 1;
+	while ((c = getopt_long(argc, argv, "s:n:vkf:p:w:mP:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			st.seed = strtoull(optarg, &end, 0);
@@ -2165,6 +2399,30 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'p':
+			st.procs = (unsigned int)strtoul(optarg, &end, 0);
+			if (*end || !st.procs || st.procs > MAX_PROCS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'w':
+			st.worker = (int)strtoul(optarg, &end, 0);
+			if (*end || st.worker < 0 || st.worker >= MAX_PROCS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'm':
+			st.mark = true;
+			break;
+		case 'P':
+			st.progress = strtoul(optarg, &end, 0);
+			if (*end) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -2173,7 +2431,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (st.worker && st.procs > 1)) {
 		usage(stderr);
 		return 2;
 	}
@@ -2185,86 +2443,60 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pd-fuzz: no primedisp card and render node (module loaded?)\n");
 		return 2;
 	}
-	for (i = 0; i < NFD; i++)
-		slot_open(i);
-	if (st.fds[0].fd < 0) {
-		fprintf(stderr, "pd-fuzz: cannot open %s: %s\n", st.card_path, strerror(errno));
-		return 2;
-	}
 	{
+		int fd = open(st.card_path, O_RDWR | O_CLOEXEC);
 		struct stat sb;
 
-		minor = fstat(st.fds[0].fd, &sb) ? 0 : (int)minor(sb.st_rdev);
+		if (fd < 0) {
+			fprintf(stderr, "pd-fuzz: cannot open %s: %s\n", st.card_path,
+				strerror(errno));
+			return 2;
+		}
+		minor = fstat(fd, &sb) ? 0 : (int)minor(sb.st_rdev);
+		close(fd);
 	}
 	snprintf(st.debugfs, sizeof(st.debugfs), "/sys/kernel/debug/dri/%d", minor);
-	read_kms(st.fds[0].fd);
-	for (i = 0; i < NDMABUF; i++)
-		st.dmabufs[i].fd = -1;
-	for (i = 0; i < NFENCE; i++)
-		st.fences[i] = -1;
-	st.crc_data = -1;
-	st.timeline = open("/sys/kernel/debug/sync/sw_sync", O_RDWR | O_CLOEXEC);
-	st.udmabuf_dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	st.heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
-	{
-		char vpath[64];
-
-		st.vgem = find_node("/dev/dri/card", 0, "vgem", vpath, sizeof(vpath)) ?
-			  open(vpath, O_RDWR | O_CLOEXEC) : -1;
-	}
 	objects0 = read_objects();
 
-	printf("pd-fuzz: seed %" PRIu64 ", %lu ops on %s and %s (%d KMS objects, %d formats;"
-	       " sw_sync %s, udmabuf %s, heap %s, vgem %s)\n", st.seed, st.ops, st.card_path,
-	       st.render_path, st.count_kobjs, st.count_formats,
-	       st.timeline >= 0 ? "yes" : "no", st.udmabuf_dev >= 0 ? "yes" : "no",
-	       st.heap >= 0 ? "yes" : "no", st.vgem >= 0 ? "yes" : "no");
-	if (st.kmsg)
-		kmsg("pd-fuzz: seed %" PRIu64 ", %lu ops\n", st.seed, st.ops);
-	for (i = 0; i < OP_COUNT; i++)
-		total += ops[i].weight;
+	printf("pd-fuzz: seed %" PRIu64 ", %lu ops in %u process%s on %s and %s\n", st.seed,
+	       st.ops, st.procs, st.procs > 1 ? "es" : "", st.card_path, st.render_path);
+	if (st.kmsg || st.mark)
+		kmsg(6, "pd-fuzz: seed %" PRIu64 ", %lu ops, %u processes\n", st.seed, st.ops,
+		     st.procs);
+	start = now_ns();
+	if (st.procs == 1) {
+		rc = run_stream(st.ops);
+	} else {
+		pid_t pids[MAX_PROCS];
+		unsigned long share = st.ops / st.procs, extra = st.ops % st.procs;
+		unsigned int w;
 
-	setup_signals();
-	if (st.fail_slab && setup_fail_slab(st.fail_slab))
-		return 2;
-	for (st.op = 0; st.op < st.ops; st.op++) {
-		struct rng r = { st.seed * 0x2545f4914f6cdd1dull ^ (st.op + 1) * 0xd1b54a32d192ed03ull };
-		uint32_t pick;
-		int kind, ret;
+		fflush(stdout);
+		for (w = 0; w < st.procs; w++) {
+			pids[w] = fork();
+			if (pids[w] < 0) {
+				perror("pd-fuzz: fork");
+				return 2;
+			}
+			if (pids[w] == 0) {
+				st.worker = (int)w;
+				_exit(run_stream(share + (w < extra)));
+			}
+		}
+		for (w = 0; w < st.procs; w++) {
+			int status = 0;
 
-		rnd(&r);
-		pick = below(&r, total);
-		for (kind = 0; pick >= ops[kind].weight; kind++)
-			pick -= ops[kind].weight;
-		if (st.op % 16 == 0)
-			settle_fences();
-		/* A closed node stays closed for a few operations. */
-		if (st.op % 8 == 0)
-			for (i = 0; i < NFD; i++)
-				if (st.fds[i].fd < 0)
-					slot_open(i);
-		if (st.kmsg)
-			kmsg("pd-fuzz: op %lu %s\n", st.op, ops[kind].name);
-		vlog("op %lu %s", st.op, ops[kind].name);
-		ticks = 0;
-		ret = op_fn[kind](&r);
-		if (ticks >= 1)
-			st.blocked++;
-		vlog(" -> %s\n", ret ? strerror(-ret) : "ok");
-		if (ret)
-			st.stat_err[kind]++;
-		else
-			st.stat_ok[kind]++;
+			while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+				;
+			if (WIFSIGNALED(status)) {
+				printf("pd-fuzz: FAIL seed %" PRIu64 ": stream %u died of signal %d\n",
+				       st.seed, w, WTERMSIG(status));
+				rc = rc ? rc : 1;
+			} else if (WEXITSTATUS(status)) {
+				rc = rc ? rc : WEXITSTATUS(status);
+			}
+		}
 	}
-	if (st.fail_slab)
-		write_file("/proc/self/make-it-fail", "0");
-	{
-		struct itimerval off = { { 0, 0 }, { 0, 0 } };
-
-		setitimer(ITIMER_REAL, &off, NULL);
-	}
-
-	release_all();
 	/* Pending commits and deferred frees finish within a few frames. */
 	for (i = 0; i < 50; i++) {
 		objects1 = read_objects();
@@ -2272,25 +2504,15 @@ int main(int argc, char **argv)
 			break;
 		usleep(100000);
 	}
-
-	printf("pd-fuzz: operations (ok/failed):");
-	for (i = 0; i < OP_COUNT; i++)
-		printf("%s %s %lu/%lu", i % 6 ? "," : "\n ", ops[i].name, st.stat_ok[i],
-		       st.stat_err[i]);
-	printf("\npd-fuzz: %lu interrupted waits\n", st.blocked);
 	if (objects0 >= 0 && objects1 != objects0) {
 		printf("pd-fuzz: FAIL seed %" PRIu64 ": %ld primedisp objects before, %ld after"
 		       " closing everything\n", st.seed, objects0, objects1);
-		return 1;
+		rc = rc ? rc : 1;
 	}
-	if (st.sigbus) {
-		printf("pd-fuzz: FAIL seed %" PRIu64 ": %lu faults in granted mappings\n",
-		       st.seed, st.sigbus);
-		return 1;
-	}
-	printf("pd-fuzz: seed %" PRIu64 ": %lu ops done, objects %ld -> %ld\n", st.seed,
-	       st.ops, objects0, objects1);
-	if (st.kmsg)
-		kmsg("pd-fuzz: seed %" PRIu64 " done\n", st.seed);
-	return 0;
+	printf("pd-fuzz: seed %" PRIu64 ": %lu ops %s in %.1f s, objects %ld -> %ld\n", st.seed,
+	       st.ops, rc ? "FAILED" : "done", (double)(now_ns() - start) / 1e9, objects0,
+	       objects1);
+	if (st.kmsg || st.mark)
+		kmsg(6, "pd-fuzz: seed %" PRIu64 " %s\n", st.seed, rc ? "failed" : "done");
+	return rc;
 }
