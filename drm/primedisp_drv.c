@@ -305,6 +305,11 @@ static int pd_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	ret = drmm_mutex_init(drm, &pd->import_lock);
+	if (ret)
+		return ret;
+	xa_init(&pd->imports);
+
 	/*
 	 * A platform device made by software has no DMA mask; without one
 	 * importing a dma-buf (which maps it for this device) fails.

@@ -9,9 +9,11 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -228,6 +230,9 @@ struct pd_output {
  * @composed_frames: frames the composer composed (debugfs)
  * @composed_bytes: bytes of plane pixels the composer read (debugfs)
  * @composed_ns: time the composer spent composing, in nanoseconds (debugfs)
+ * @import_lock: protects @imports
+ * @imports: the GEM object importing each foreign dma-buf, by dma-buf
+ *	address (one per device, shared by all files; see pd_gem_prime_import())
  */
 struct pd_device {
 	struct drm_device drm;
@@ -237,6 +242,8 @@ struct pd_device {
 	atomic64_t composed_frames;
 	atomic64_t composed_bytes;
 	atomic64_t composed_ns;
+	struct mutex import_lock;	/* protects imports */
+	struct xarray imports;
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)

@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
+#include <linux/xarray.h>
 #include <linux/slab.h>
 
 #include <drm/drm_debugfs.h>
@@ -37,6 +38,15 @@ static atomic_t pd_gem_live = ATOMIC_INIT(0);
 
 static void pd_gem_free(struct drm_gem_object *obj)
 {
+	struct pd_device *pd = to_pd_device(obj->dev);
+
+	if (obj->import_attach) {
+		/* No longer the device's import of that dma-buf. */
+		mutex_lock(&pd->import_lock);
+		xa_cmpxchg(&pd->imports, (unsigned long)obj->import_attach->dmabuf,
+			   obj, NULL, 0);
+		mutex_unlock(&pd->import_lock);
+	}
 	atomic_dec(&pd_gem_live);
 	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
 }
@@ -157,27 +167,70 @@ static struct dma_buf *pd_gem_prime_export(struct drm_gem_object *obj,
 	return drm_gem_dmabuf_export(obj->dev, &exp_info);
 }
 
+/* The device's live import of @dma_buf, referenced, or NULL. */
+static struct drm_gem_object *pd_gem_import_lookup(struct pd_device *pd,
+						   struct dma_buf *dma_buf)
+{
+	struct drm_gem_object *obj;
+
+	lockdep_assert_held(&pd->import_lock);
+	obj = xa_load(&pd->imports, (unsigned long)dma_buf);
+	/* One being freed waits in pd_gem_free() to leave the table. */
+	if (obj && !kref_get_unless_zero(&obj->refcount))
+		obj = NULL;
+	return obj;
+}
+
 /**
  * pd_gem_prime_import - import a dma-buf into primedisp
  * @drm: the DRM device
  * @dma_buf: the buffer
  *
  * A dma-buf primedisp exported itself is the same GEM object again (the
- * PRIME helper recognises only its own dma-buf operations, not ours);
- * anything else is attached and mapped by the PRIME helper.
+ * PRIME helper recognises only its own dma-buf operations, not ours).
+ * Anything else is attached and mapped by the PRIME helper, once per
+ * device: DRM's import cache is per file, and a second file importing the
+ * same dma-buf would map its pages for the device a second time, two
+ * overlapping streaming mappings that the DMA API does not allow (their
+ * cache maintenance would undo each other on a non-coherent system).  So
+ * every file of the device shares one GEM object per foreign dma-buf.
  *
  * Return: the GEM object, or an ERR_PTR.
  */
 struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
 					   struct dma_buf *dma_buf)
 {
-	struct drm_gem_object *obj = dma_buf->priv;
+	struct pd_device *pd = to_pd_device(drm);
+	struct drm_gem_object *obj = dma_buf->priv, *old;
+	int ret;
 
 	if (dma_buf->ops == &pd_dmabuf_ops && obj->dev == drm) {
 		drm_gem_object_get(obj);
 		return obj;
 	}
-	return drm_gem_prime_import(drm, dma_buf);
+
+	mutex_lock(&pd->import_lock);
+	obj = pd_gem_import_lookup(pd, dma_buf);
+	mutex_unlock(&pd->import_lock);
+	if (obj)
+		return obj;
+
+	/* Not under the lock: a failed import frees its object. */
+	obj = drm_gem_prime_import(drm, dma_buf);
+	if (IS_ERR(obj))
+		return obj;
+
+	mutex_lock(&pd->import_lock);
+	old = pd_gem_import_lookup(pd, dma_buf);
+	ret = old ? 0 : xa_err(xa_store(&pd->imports, (unsigned long)dma_buf,
+					obj, GFP_KERNEL));
+	mutex_unlock(&pd->import_lock);
+	if (old || ret) {
+		/* Another file was quicker, or no memory to share this one. */
+		drm_gem_object_put(obj);
+		return old ?: ERR_PTR(ret);
+	}
+	return obj;
 }
 
 /*
