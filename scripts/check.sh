@@ -35,6 +35,7 @@ DEBUG_PDTEST_TIMEOUT=${DEBUG_PDTEST_TIMEOUT:-840}
 DEBUG_FUZZ_SEEDS=${DEBUG_FUZZ_SEEDS-1 2 3}
 DEBUG_FUZZ_OPS=${DEBUG_FUZZ_OPS:-2000}
 DEBUG_FUZZ_PROCS=${DEBUG_FUZZ_PROCS:-2}
+DEBUG_T=${DEBUG_T:-}
 # Debian's kernels in K (fetch-kernels.sh and the host checks take those).
 debian_k=
 for k in $K; do
@@ -58,9 +59,14 @@ record() {
 	printf '%s [%s] %s%s\n' "$r" "$k" "$name" "${reason:+: $reason}"
 }
 
-selected() {	# does test NAME (BIN@SUB) match T?
+selected() {	# does test NAME (BIN@SUB) match T (comma-separated patterns)?
+	local pat pats
 	[ -z "$T" ] && return 0
-	case $1 in $T | $T@*) return 0 ;; esac
+	IFS=, read -ra pats <<<"$T"
+	for pat in "${pats[@]}"; do
+		# shellcheck disable=SC2254
+		case $1 in $pat | $pat@*) return 0 ;; esac
+	done
 	return 1
 }
 
@@ -145,7 +151,12 @@ vm_tests_selected() {
 	return 1
 }
 
+T_ALL=$T
 for k in $K; do
+	# DEBUG_T: another test selection for the debug kernel (CI keeps it
+	# to the kernel-facing tests; see .ci/run).
+	T=$T_ALL
+	[ "$k" != debug ] || T=${DEBUG_T:-$T_ALL}
 	run_suite=1
 	if ! vm_tests_selected; then
 		# T=debug@fuzz: the debug kernel's fuzzing alone.
