@@ -16,7 +16,7 @@
  *    one (--export), and PRIME export gives the dma-buf cam2disp named;
  *  - the kernel's dma-buf list agrees: that dma-buf's exporter is the
  *    camera's videobuf2 allocator with primedisp attached (--import), or
- *    DRM's PRIME ("drm", --export; videobuf2-vmalloc maps imported
+ *    primedisp ("primedisp", --export; videobuf2-vmalloc maps imported
  *    dma-bufs without attaching, so no attachment is listed then);
  *  - the frame count, and a frame rate near the 5 fps asked of vivid.
  */
@@ -230,8 +230,8 @@ static void run_cam2disp(bool export, uint32_t fourcc, uint32_t drm_format)
 	pd_info("bufinfo: dma-buf inode %lu exported by %s, attached: %s", ino, exp_name,
 		attached[0] ? attached : "(none)");
 	if (export) {
-		pd_assert_f(!strcmp(exp_name, "drm"),
-			    "dma-buf %lu is exported by %s, not by DRM PRIME", ino, exp_name);
+		pd_assert_f(!strcmp(exp_name, "primedisp"),
+			    "dma-buf %lu is exported by %s, not by primedisp", ino, exp_name);
 	} else {
 		pd_assert_f(strstr(exp_name, "videobuf2"),
 			    "dma-buf %lu is exported by %s, not by the camera's videobuf2", ino,
