@@ -62,10 +62,12 @@
  * @base: the shmem GEM object doing all the work
  * @flags: PRIMEDISP_GEM_CREATE_* flags given at creation (0 for dumb
  *	buffers and imports)
+ * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
  */
 struct pd_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
+	bool counted;
 };
 
 static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
@@ -287,6 +289,12 @@ const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
 
 struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);
+int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+		       struct drm_mode_create_dumb *args);
+struct drm_gem_object *
+pd_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt);
 int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int pd_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,

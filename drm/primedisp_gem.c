@@ -28,13 +28,30 @@
 #include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
-/* Live primedisp GEM objects (created and imported), for leak checks. */
+/*
+ * Live primedisp GEM objects (created and imported), for leak checks: the
+ * objects made by pd_gem_create_ioctl(), pd_gem_dumb_create() (fbdev's
+ * buffer too) and pd_gem_prime_import_sg_table().
+ */
 static atomic_t pd_gem_live = ATOMIC_INIT(0);
 
 static void pd_gem_free(struct drm_gem_object *obj)
 {
-	atomic_dec(&pd_gem_live);
+	if (to_pd_gem(obj)->counted)
+		atomic_dec(&pd_gem_live);
 	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
+}
+
+/*
+ * Count a new object in, once the shmem helper has built it.  Not earlier,
+ * in pd_gem_create_object(): when the helper fails after that (no memory
+ * for the shmem file, no mmap offset) it frees the object itself without
+ * calling .free, and the count would stay one too high.
+ */
+static void pd_gem_count(struct drm_gem_object *obj)
+{
+	to_pd_gem(obj)->counted = true;
+	atomic_inc(&pd_gem_live);
 }
 
 /*
@@ -119,8 +136,68 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &pd_gem_funcs;
-	atomic_inc(&pd_gem_live);
 	return &bo->base.base;
+}
+
+/**
+ * pd_gem_dumb_create - create a dumb buffer of the size the core checked
+ * @file: the DRM file
+ * @drm: the DRM device
+ * @args: the ioctl's arguments; the core has checked that width, height
+ *	and bpp give a size within 32 bits, and zeroed pitch and size
+ *
+ * What drm_gem_shmem_dumb_create() does, with the new object counted in
+ * between its creation and its handle.  The pitch is the width's bits
+ * rounded up to bytes, the size a whole number of pages.
+ *
+ * Return: 0 or a negative errno.
+ */
+int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+		       struct drm_mode_create_dumb *args)
+{
+	struct drm_gem_shmem_object *shmem;
+	u64 pitch = DIV_ROUND_UP((u64)args->width * args->bpp, 8);
+	u64 size = PAGE_ALIGN(pitch * args->height);
+	int ret;
+
+	if (!size || size > U32_MAX)
+		return -EINVAL;
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	pd_gem_count(&shmem->base);
+
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/* The handle holds the only reference from here on. */
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+	args->pitch = pitch;
+	args->size = size;
+	return 0;
+}
+
+/**
+ * pd_gem_prime_import_sg_table - wrap another device's buffer
+ * @drm: the DRM device
+ * @attach: the attachment of the dma-buf to @drm
+ * @sgt: its pages, mapped for @drm
+ *
+ * The shmem helper's import, with the new object counted in.
+ *
+ * Return: the GEM object or an ERR_PTR.
+ */
+struct drm_gem_object *
+pd_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt)
+{
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_shmem_prime_import_sg_table(drm, attach, sgt);
+	if (!IS_ERR(obj))
+		pd_gem_count(obj);
+	return obj;
 }
 
 /*
@@ -205,6 +282,7 @@ int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
+	pd_gem_count(&shmem->base);
 	bo = to_pd_gem(&shmem->base);
 	bo->flags = args->flags;
 	shmem->map_wc = !!(args->flags & PRIMEDISP_GEM_CREATE_WC);
