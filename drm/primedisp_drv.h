@@ -142,6 +142,25 @@ struct pd_snapshot {
 };
 
 /**
+ * struct pd_crtc_state - primedisp's CRTC state
+ * @base: the core's state
+ * @snap: the snapshot the commit of this state publishes, allocated when
+ *	the state is checked, so that a commit the check accepted cannot run
+ *	out of memory after it returned success to userspace; empty (no
+ *	framebuffer references) until the commit fills and publishes it, and
+ *	freed with the state if that never happens
+ */
+struct pd_crtc_state {
+	struct drm_crtc_state base;
+	struct pd_snapshot *snap;
+};
+
+static inline struct pd_crtc_state *to_pd_crtc_state(struct drm_crtc_state *s)
+{
+	return container_of(s, struct pd_crtc_state, base);
+}
+
+/**
  * struct pd_config - settings of one primedisp device, from module
  * parameters (or, later, firmware properties).
  * @pref_width: width of the preferred mode
@@ -279,8 +298,10 @@ void pd_composer_vblank(struct pd_output *out);
 void pd_composer_queue_writeback(struct pd_output *out,
 				 struct drm_connector_state *state);
 void pd_composer_flush_writeback(struct pd_output *out);
+int pd_composer_check(struct drm_crtc_state *state);
 void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state);
-void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane);
+void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
+			      struct drm_atomic_state *state);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
