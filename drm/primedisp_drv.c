@@ -179,6 +179,7 @@ static const struct drm_driver pd_drm_driver = {
 			   DRIVER_RENDER,
 	.fops = &pd_fops,
 	PD_COMPAT_GEM_PRIME_OPS,
+	.gem_prime_import = pd_gem_prime_import,
 	.dumb_create = pd_dumb_create,
 	.gem_create_object = pd_gem_create_object,
 	.ioctls = pd_ioctls,

@@ -310,6 +310,8 @@ const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
 
 struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);
+struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
+					   struct dma_buf *dma_buf);
 int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		       struct drm_mode_create_dumb *args);
 struct drm_gem_object *

@@ -2,15 +2,19 @@
 /*
  * primedisp_gem.c - primedisp's GEM objects and its own ioctls.
  *
- * Buffers are shmem GEM objects.  primedisp wraps the shmem object only to
+ * Buffers are shmem GEM objects.  primedisp wraps the shmem object to
  * remember its creation flags and to count live objects, so that tests can
- * prove that nothing leaks; everything else (pages, vmap, mmap, PRIME
- * export and import) is done by DRM's shmem and PRIME helpers.
+ * prove that nothing leaks, and maps its exported buffers for each importer
+ * within that importer's segment size; everything else (pages, vmap, mmap,
+ * the rest of PRIME export and import) is done by DRM's shmem and PRIME
+ * helpers.
  *
  * Copyright (C) 2026 The primedisp authors
  */
 
 #include <linux/atomic.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -20,6 +24,7 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 
@@ -101,12 +106,109 @@ static const struct vm_operations_struct pd_gem_vm_ops = {
 };
 
 /*
+ * Map an exported buffer for an importing device.  The core's
+ * drm_gem_map_dma_buf() maps the table the shmem helper builds for the
+ * exporting device, whose segments are as long as the pages are
+ * contiguous; an importer that takes shorter ones (64 KiB, the default of
+ * a device that sets no limit, like vgem's) would be handed segments it
+ * cannot take.  The table is built here for the importer instead: no
+ * segment longer than its device's limit.  The pages are there: attaching
+ * pinned them.
+ */
+static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
+					   enum dma_data_direction dir)
+{
+	struct drm_gem_object *obj = attach->dmabuf->priv;
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	size_t max_seg = min_t(size_t, dma_get_max_seg_size(attach->dev),
+			       dma_max_mapping_size(attach->dev));
+	struct sg_table *sgt;
+	int ret;
+
+	if (drm_WARN_ON(obj->dev, dir == DMA_NONE || !shmem->pages))
+		return ERR_PTR(-EINVAL);
+	max_seg = max_t(size_t, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table_from_pages_segment(sgt, shmem->pages,
+						obj->size >> PAGE_SHIFT, 0,
+						obj->size, max_seg, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (ret)
+		goto err_table;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+/* DRM's PRIME dma-buf operations, but for the mapping for an importer. */
+static const struct dma_buf_ops pd_dmabuf_ops = {
+	.cache_sgt_mapping = true,
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = pd_gem_map_dma_buf,
+	.unmap_dma_buf = drm_gem_unmap_dma_buf,
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
+/* drm_gem_prime_export() with primedisp's dma-buf operations. */
+static struct dma_buf *pd_gem_prime_export(struct drm_gem_object *obj,
+					   int flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+
+	/* The exporter's name DRM's PRIME gives its dma-bufs (bufinfo). */
+	exp_info.exp_name = "drm";
+	exp_info.ops = &pd_dmabuf_ops;
+	exp_info.size = obj->size;
+	exp_info.flags = flags;
+	exp_info.priv = obj;
+	exp_info.resv = obj->resv;
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+/**
+ * pd_gem_prime_import - import a dma-buf
+ * @drm: the DRM device
+ * @dma_buf: the dma-buf
+ *
+ * A dma-buf this device exported is its own object again, as the core
+ * does for the dma-bufs of its own operations; anything else is imported
+ * by the core.
+ *
+ * Return: the GEM object or an ERR_PTR.
+ */
+struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
+					   struct dma_buf *dma_buf)
+{
+	struct drm_gem_object *obj = dma_buf->priv;
+
+	if (dma_buf->ops == &pd_dmabuf_ops && obj->dev == drm) {
+		drm_gem_object_get(obj);
+		return obj;
+	}
+	return drm_gem_prime_import(drm, dma_buf);
+}
+
+/*
  * The shmem helper's own object functions, except .free, which also counts
- * the object out, and .vm_ops, whose fault handler respects the offset of
- * a mapping.
+ * the object out, .vm_ops, whose fault handler respects the offset of a
+ * mapping, and .export, whose dma-bufs respect the importer's segment size.
  */
 static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.free = pd_gem_free,
+	.export = pd_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
