@@ -20,8 +20,9 @@
  *    (ENOMEM) and the user must see nothing changed; if it succeeds (the
  *    failure was "absorbed": a fallback or retry covered for it), its
  *    result is checked in full;
- *  - after a failure the same operation, without injection, must succeed
- *    with a correct result (buffer contents, CRCs, captured frames);
+ *  - then the same operation, without injection, must succeed with a
+ *    correct result (buffer contents, CRCs, captured frames): on the same
+ *    object after a failure, on a new one after an absorbed injection;
  *  - no GEM object, dma-buf, framebuffer or file descriptor is left over;
  * until the operation makes fewer than N allocations.  Operations run with
  * raw ioctls and blocking commits, so that every allocation is made by the
@@ -382,6 +383,15 @@ static void fi_loop(const struct fi_op *op)
 		if (!ret) {
 			st.absorbed++;
 			fi_phase = "check of the result of an absorbed injection";
+			op->check();
+			/* What the failure left behind must not show in the next run either. */
+			op_cleanup(op);
+			fi_phase = "preparation after an absorbed injection";
+			op_prepare(op);
+			fi_phase = "run without injection after an absorbed injection";
+			ret = op->run();
+			pd_assert_f(ret == 0, "%s fails (%s) without injection after an absorbed "
+				    "injection", op->what, strerror(-ret));
 			op->check();
 		} else {
 			st.failed++;
