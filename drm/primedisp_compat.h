@@ -60,12 +60,12 @@ static inline void pd_compat_fbdev_setup(struct drm_device *drm,
  */
 #if PD_KVER >= 606
 #define PD_COMPAT_GEM_PRIME_OPS \
-	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table
+	.gem_prime_import_sg_table = pd_gem_prime_import_sg_table
 #else
 #define PD_COMPAT_GEM_PRIME_OPS \
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
-	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table, \
+	.gem_prime_import_sg_table = pd_gem_prime_import_sg_table, \
 	.gem_prime_mmap = drm_gem_prime_mmap
 #endif
 

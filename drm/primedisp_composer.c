@@ -554,6 +554,50 @@ static struct pd_snapshot *pd_snapshot_get(struct pd_output *out)
 }
 
 /**
+ * pd_composer_check - allocate the snapshot a CRTC state's commit publishes
+ * @state: the new state of a primedisp CRTC, being checked
+ *
+ * Every commit that changes anything on a CRTC publishes a new snapshot
+ * (pd_composer_commit()), and so does an asynchronous plane update
+ * (pd_composer_plane_update()).  Both run after the commit was accepted,
+ * where a failure cannot be reported: the memory is taken here, while the
+ * commit can still fail, and only filled in there.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pd_composer_check(struct drm_crtc_state *state)
+{
+	struct pd_crtc_state *s = to_pd_crtc_state(state);
+
+	if (!s->snap)
+		s->snap = kzalloc(sizeof(*s->snap), GFP_KERNEL);
+	return s->snap ? 0 : -ENOMEM;
+}
+
+/*
+ * The empty snapshot pd_composer_check() allocated for @crtc's new state
+ * in @state, now owned by the caller.  Every path to a commit checks the
+ * state first; should one not, the snapshot is allocated here, and if that
+ * fails NULL is returned: what the output showed before stays.
+ */
+static struct pd_snapshot *pd_snapshot_take(struct drm_crtc *crtc,
+					    struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	struct pd_snapshot *snap = NULL;
+
+	if (cs) {
+		snap = to_pd_crtc_state(cs)->snap;
+		to_pd_crtc_state(cs)->snap = NULL;
+	}
+	if (!snap)
+		snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (snap)
+		kref_init(&snap->ref);
+	return snap;
+}
+
+/**
  * pd_composer_commit - record what a commit puts on screen
  * @out: the output
  * @state: the commit, in its commit tail (its fences have signalled)
@@ -575,10 +619,9 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
 	struct pd_snapshot *snap;
 	struct drm_plane *plane;
 
-	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	snap = pd_snapshot_take(crtc, state);
 	if (!snap)
-		return;	/* the previous snapshot stays */
-	kref_init(&snap->ref);
+		return;
 	snap->active = cs->active;
 	snap->width = cs->mode.hdisplay;
 	snap->height = cs->mode.vdisplay;
@@ -595,19 +638,22 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
  * pd_composer_plane_update - record an asynchronous plane update
  * @out: the output
  * @plane: the plane whose current state changed in place
+ * @state: the update, with the new state of @out's CRTC
  *
  * The latest snapshot with @plane's entry replaced by its current state.
  */
-void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane)
+void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
+			      struct drm_atomic_state *state)
 {
 	struct pd_snapshot *cur = pd_snapshot_get(out), *snap;
 	unsigned int i;
 
-	if (!cur)
+	snap = pd_snapshot_take(&out->crtc, state);
+	if (!cur) {
+		kfree(snap);
 		return;
-	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	}
 	if (snap) {
-		kref_init(&snap->ref);
 		snap->active = cur->active;
 		snap->width = cur->width;
 		snap->height = cur->height;

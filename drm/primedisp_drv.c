@@ -162,7 +162,7 @@ static int pd_dumb_create(struct drm_file *file, struct drm_device *drm,
 		drm_dbg_kms(drm, "dumb create: unsupported bpp %u\n", args->bpp);
 		return -EINVAL;
 	}
-	return drm_gem_shmem_dumb_create(file, drm, args);
+	return pd_gem_dumb_create(file, drm, args);
 }
 
 static const struct drm_ioctl_desc pd_ioctls[] = {

@@ -64,10 +64,12 @@
  * @base: the shmem GEM object doing all the work
  * @flags: PRIMEDISP_GEM_CREATE_* flags given at creation (0 for dumb
  *	buffers and imports)
+ * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
  */
 struct pd_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
+	bool counted;
 };
 
 static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
@@ -140,6 +142,25 @@ struct pd_snapshot {
 	unsigned int nplanes;
 	struct pd_snap_plane planes[PD_MAX_PLANES];
 };
+
+/**
+ * struct pd_crtc_state - primedisp's CRTC state
+ * @base: the core's state
+ * @snap: the snapshot the commit of this state publishes, allocated when
+ *	the state is checked, so that a commit the check accepted cannot run
+ *	out of memory after it returned success to userspace; empty (no
+ *	framebuffer references) until the commit fills and publishes it, and
+ *	freed with the state if that never happens
+ */
+struct pd_crtc_state {
+	struct drm_crtc_state base;
+	struct pd_snapshot *snap;
+};
+
+static inline struct pd_crtc_state *to_pd_crtc_state(struct drm_crtc_state *s)
+{
+	return container_of(s, struct pd_crtc_state, base);
+}
 
 /**
  * struct pd_config - settings of one primedisp device, from module
@@ -284,8 +305,10 @@ void pd_composer_vblank(struct pd_output *out);
 void pd_composer_queue_writeback(struct pd_output *out,
 				 struct drm_connector_state *state);
 void pd_composer_flush_writeback(struct pd_output *out);
+int pd_composer_check(struct drm_crtc_state *state);
 void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state);
-void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane);
+void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
+			      struct drm_atomic_state *state);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
@@ -296,6 +319,12 @@ struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
 					   struct dma_buf *dma_buf);
 struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);
+int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+		       struct drm_mode_create_dumb *args);
+struct drm_gem_object *
+pd_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt);
 int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int pd_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,

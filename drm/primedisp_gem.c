@@ -2,10 +2,12 @@
 /*
  * primedisp_gem.c - primedisp's GEM objects and its own ioctls.
  *
- * Buffers are shmem GEM objects.  primedisp wraps the shmem object only to
+ * Buffers are shmem GEM objects.  primedisp wraps the shmem object to
  * remember its creation flags and to count live objects, so that tests can
- * prove that nothing leaks; everything else (pages, vmap, mmap, PRIME
- * export and import) is done by DRM's shmem and PRIME helpers.
+ * prove that nothing leaks, and maps its exported buffers for each importer
+ * within that importer's segment size; everything else (pages, vmap, mmap,
+ * the rest of PRIME export and import) is done by DRM's shmem and PRIME
+ * helpers.
  *
  * Copyright (C) 2026 The primedisp authors
  */
@@ -33,7 +35,11 @@
 #include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
-/* Live primedisp GEM objects (created and imported), for leak checks. */
+/*
+ * Live primedisp GEM objects (created and imported), for leak checks: the
+ * objects made by pd_gem_create_ioctl(), pd_gem_dumb_create() (fbdev's
+ * buffer too) and pd_gem_prime_import_sg_table().
+ */
 static atomic_t pd_gem_live = ATOMIC_INIT(0);
 
 static void pd_gem_free(struct drm_gem_object *obj)
@@ -47,8 +53,21 @@ static void pd_gem_free(struct drm_gem_object *obj)
 			   obj, NULL, 0);
 		mutex_unlock(&pd->import_lock);
 	}
-	atomic_dec(&pd_gem_live);
+	if (to_pd_gem(obj)->counted)
+		atomic_dec(&pd_gem_live);
 	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
+}
+
+/*
+ * Count a new object in, once the shmem helper has built it.  Not earlier,
+ * in pd_gem_create_object(): when the helper fails after that (no memory
+ * for the shmem file, no mmap offset) it frees the object itself without
+ * calling .free, and the count would stay one too high.
+ */
+static void pd_gem_count(struct drm_gem_object *obj)
+{
+	to_pd_gem(obj)->counted = true;
+	atomic_inc(&pd_gem_live);
 }
 
 /*
@@ -111,20 +130,21 @@ static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
 {
 	struct drm_gem_object *obj = attach->dmabuf->priv;
 	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	size_t max_seg = min_t(size_t, dma_get_max_seg_size(attach->dev),
+			       dma_max_mapping_size(attach->dev));
 	struct sg_table *sgt;
 	int ret;
 
-	/* Attaching pinned the pages (drm_gem_map_attach()). */
-	if (!shmem->pages)
+	if (drm_WARN_ON(obj->dev, dir == DMA_NONE || !shmem->pages))
 		return ERR_PTR(-EINVAL);
+	max_seg = max_t(size_t, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
+
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
 	ret = sg_alloc_table_from_pages_segment(sgt, shmem->pages,
 						obj->size >> PAGE_SHIFT, 0,
-						obj->size,
-						dma_get_max_seg_size(attach->dev),
-						GFP_KERNEL);
+						obj->size, max_seg, GFP_KERNEL);
 	if (ret)
 		goto err_free;
 	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
@@ -240,6 +260,7 @@ struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
  */
 static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.free = pd_gem_free,
+	.export = pd_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -248,7 +269,6 @@ static const struct drm_gem_object_funcs pd_gem_funcs = {
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
 	.vm_ops = &pd_gem_vm_ops,
-	.export = pd_gem_prime_export,
 };
 
 /**
@@ -270,8 +290,68 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &pd_gem_funcs;
-	atomic_inc(&pd_gem_live);
 	return &bo->base.base;
+}
+
+/**
+ * pd_gem_dumb_create - create a dumb buffer of the size the core checked
+ * @file: the DRM file
+ * @drm: the DRM device
+ * @args: the ioctl's arguments; the core has checked that width, height
+ *	and bpp give a size within 32 bits, and zeroed pitch and size
+ *
+ * What drm_gem_shmem_dumb_create() does, with the new object counted in
+ * between its creation and its handle.  The pitch is the width's bits
+ * rounded up to bytes, the size a whole number of pages.
+ *
+ * Return: 0 or a negative errno.
+ */
+int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+		       struct drm_mode_create_dumb *args)
+{
+	struct drm_gem_shmem_object *shmem;
+	u64 pitch = DIV_ROUND_UP((u64)args->width * args->bpp, 8);
+	u64 size = PAGE_ALIGN(pitch * args->height);
+	int ret;
+
+	if (!size || size > U32_MAX)
+		return -EINVAL;
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	pd_gem_count(&shmem->base);
+
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/* The handle holds the only reference from here on. */
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+	args->pitch = pitch;
+	args->size = size;
+	return 0;
+}
+
+/**
+ * pd_gem_prime_import_sg_table - wrap another device's buffer
+ * @drm: the DRM device
+ * @attach: the attachment of the dma-buf to @drm
+ * @sgt: its pages, mapped for @drm
+ *
+ * The shmem helper's import, with the new object counted in.
+ *
+ * Return: the GEM object or an ERR_PTR.
+ */
+struct drm_gem_object *
+pd_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt)
+{
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_shmem_prime_import_sg_table(drm, attach, sgt);
+	if (!IS_ERR(obj))
+		pd_gem_count(obj);
+	return obj;
 }
 
 /*
@@ -356,6 +436,7 @@ int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
+	pd_gem_count(&shmem->base);
 	bo = to_pd_gem(&shmem->base);
 	bo->flags = args->flags;
 	shmem->map_wc = !!(args->flags & PRIMEDISP_GEM_CREATE_WC);

@@ -195,7 +195,10 @@ static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
 	pd_composer_flush_writeback(crtc_to_pd_output(crtc));
 }
 
-/* An asynchronous (tearing) flip only swaps buffers: no mode change. */
+/*
+ * An asynchronous (tearing) flip only swaps buffers: no mode change.  What
+ * the commit needs memory for once it is accepted is allocated here.
+ */
 static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 				struct drm_atomic_state *state)
 {
@@ -203,7 +206,7 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 
 	if (cs->async_flip && drm_atomic_crtc_needs_modeset(cs))
 		return -EINVAL;
-	return 0;
+	return pd_composer_check(cs);
 }
 
 /*
@@ -239,12 +242,45 @@ static const struct drm_crtc_helper_funcs pd_crtc_helper_funcs = {
 	.atomic_disable = pd_crtc_atomic_disable,
 };
 
+/* A state never committed frees the snapshot it was checked with. */
+static void pd_crtc_destroy_state(struct drm_crtc *crtc,
+				  struct drm_crtc_state *state)
+{
+	struct pd_crtc_state *s = to_pd_crtc_state(state);
+
+	__drm_atomic_helper_crtc_destroy_state(state);
+	kfree(s->snap);
+	kfree(s);
+}
+
+static struct drm_crtc_state *pd_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct pd_crtc_state *s;
+
+	if (drm_WARN_ON(crtc->dev, !crtc->state))
+		return NULL;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &s->base);
+	return &s->base;
+}
+
+static void pd_crtc_reset(struct drm_crtc *crtc)
+{
+	struct pd_crtc_state *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (crtc->state)
+		pd_crtc_destroy_state(crtc, crtc->state);
+	__drm_atomic_helper_crtc_reset(crtc, s ? &s->base : NULL);
+}
+
 static const struct drm_crtc_funcs pd_crtc_funcs = {
-	.reset = drm_atomic_helper_crtc_reset,
+	.reset = pd_crtc_reset,
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
-	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.atomic_duplicate_state = pd_crtc_duplicate_state,
+	.atomic_destroy_state = pd_crtc_destroy_state,
 	.enable_vblank = pd_crtc_enable_vblank,
 	.disable_vblank = pd_crtc_disable_vblank,
 	.get_vblank_timestamp = pd_crtc_get_vblank_timestamp,

@@ -128,7 +128,8 @@ static void pd_plane_atomic_async_update(struct drm_plane *plane,
 	cur->dst = new_state->dst;
 	cur->visible = new_state->visible;
 	if (cur->crtc)
-		pd_composer_plane_update(crtc_to_pd_output(cur->crtc), plane);
+		pd_composer_plane_update(crtc_to_pd_output(cur->crtc), plane,
+					 state);
 }
 
 static const struct drm_plane_helper_funcs pd_plane_helper_funcs = {
