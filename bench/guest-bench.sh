@@ -69,9 +69,9 @@ if want zerocopy; then
 			grep -q vivid "$v/name" 2>/dev/null && echo "/dev/${v##*/}" && break; done)
 		for size in 640x480 1920x1080; do
 			for dir in import export; do
-				run cputime "cam2disp.$dir.$size" 30 "$RUNS" -- \
+				run cputime "cam2disp.$dir.$size" 60 "$RUNS" -- \
 					userspace/build/cam2disp "--$dir" --camera "$video" \
-					--size "$size" --fps 15 --frames 30 --quiet
+					--size "$size" --fps 15 --frames 60 --quiet
 			done
 		done
 		modprobe -r vivid

@@ -10,7 +10,10 @@
  *
  * pdbench cputime NAME FRAMES RUNS -- COMMAND [ARGS...]
  *   Runs COMMAND RUNS times and reports its CPU time (user + system, from
- *   wait4) per frame, FRAMES being the frames one run shows.
+ *   wait4) per frame, FRAMES being the frames one run shows: set-up
+ *   included.  If COMMAND prints "cpu_ms_per_frame=X" (cam2disp's result
+ *   line: its CPU time per frame once every buffer was shown once), X is
+ *   reported too, as NAME.steady.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,8 +97,9 @@ int bench_zerocopy(int argc, char **argv)
 
 int bench_cputime(int argc, char **argv)
 {
-	double per[MAX_RUNS];
-	int frames, runs, first;
+	double per[MAX_RUNS], steady[MAX_RUNS];
+	int frames, runs, first, nsteady = 0;
+	char name[128];
 
 	if (argc < 6 || strcmp(argv[4], "--"))
 		bench_die("usage: cputime NAME FRAMES RUNS -- COMMAND [ARGS...]");
@@ -106,23 +110,50 @@ int bench_cputime(int argc, char **argv)
 		bench_die("cputime: bad FRAMES or RUNS");
 	for (int r = 0; r < runs; r++) {
 		struct rusage ru;
-		int status;
-		pid_t pid = fork();
+		char line[512];
+		int status, pfd[2];
+		double v = -1;
+		FILE *out;
+		pid_t pid;
 
+		if (pipe(pfd))
+			bench_die("pipe: %s", strerror(errno));
+		pid = fork();
 		if (pid < 0)
 			bench_die("fork: %s", strerror(errno));
 		if (!pid) {
+			close(pfd[0]);
+			dup2(pfd[1], STDOUT_FILENO);
+			close(pfd[1]);
 			execvp(argv[first], argv + first);
 			fprintf(stderr, "pdbench: cannot run %s: %s\n", argv[first], strerror(errno));
 			_exit(127);
 		}
+		close(pfd[1]);
+		out = fdopen(pfd[0], "r");
+		if (!out)
+			bench_die("fdopen: %s", strerror(errno));
+		/* The command's own steady-state figure, if it prints one. */
+		while (fgets(line, sizeof(line), out)) {
+			const char *p = strstr(line, "cpu_ms_per_frame=");
+
+			if (p)
+				v = strtod(p + strlen("cpu_ms_per_frame="), NULL);
+		}
+		fclose(out);
 		if (wait4(pid, &status, 0, &ru) != pid)
 			bench_die("wait4: %s", strerror(errno));
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			bench_die("%s failed (status %#x)", argv[first], status);
 		per[r] = (ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
 			  ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6) / frames * 1e3;
+		if (v >= 0)
+			steady[nsteady++] = v;
 	}
 	bench_result(argv[1], "ms", per, runs);
+	if (nsteady) {
+		snprintf(name, sizeof(name), "%s.steady", argv[1]);
+		bench_result(name, "ms", steady, nsteady);
+	}
 	return 0;
 }

@@ -107,10 +107,10 @@ static void pd_crtc_disable_vblank(struct drm_crtc *crtc)
 }
 
 /*
- * Report the start of the most recent frame.  When called outside the timer
- * (for instance when a client asks for the vblank counter), this is still
- * the last frame start, so the core derives the exact number of frames
- * since the previous report from it.
+ * Report the start of the most recent frame the timer reported.  When called
+ * outside the timer (for instance when a client asks for the vblank
+ * counter), this is still that frame's start, so the core derives the exact
+ * number of frames since the previous report from it.
  */
 static bool pd_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					 int *max_error, ktime_t *vblank_time,
@@ -125,19 +125,26 @@ static bool pd_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 	period = out->period;
 	spin_unlock_irqrestore(&out->lock, flags);
 
-	/*
-	 * Also while vblank is off (the core asks when it turns it on): the
-	 * frame grid of the timer, extended, keeps timestamps and counts in
-	 * step.  Before the first enable there is no grid yet.
-	 */
+	/* Before the first enable there is no frame grid yet. */
 	if (!period) {
 		*vblank_time = ktime_get();
 		return true;
 	}
 
-	/* The timer may not have run yet for a frame that already began. */
+	/*
+	 * While the timer runs, a frame begins when its callback runs: that
+	 * is when the composer latches the new state and when armed events
+	 * complete.  Under emulation the callback is often late; reporting a
+	 * frame from the grid before the callback ran would count it before
+	 * it happened, and a commit made in that gap would be armed for the
+	 * frame after (a missed vblank although nothing was late but the
+	 * timer).  While vblank is off (the core asks when it turns it off
+	 * and on) the grid, extended to now, keeps timestamps and counts in
+	 * step.
+	 */
 	now = ktime_get();
-	if (ktime_after(now, ktime_add(last, period))) {
+	if (!hrtimer_active(&out->vblank_timer) &&
+	    ktime_after(now, ktime_add(last, period))) {
 		s64 frames = ktime_divns(ktime_sub(now, last),
 					 ktime_to_ns(period));
 

@@ -22,9 +22,11 @@
 # versions and CONFIG_FORMAT below.  A complete KEY is reused as is, so the
 # kernel is rebuilt only when one of those changes.
 #
-# Usage: scripts/build-debug-kernel.sh [--config-only] [--force]
+# Usage: scripts/build-debug-kernel.sh [--config-only] [--force] [--cached]
 #   --config-only  write and check the .config, do not build
 #   --force        rebuild even if the cache is complete
+#   --cached       only report a complete cached build; exit status 3
+#                  (and a message on stderr) if there is none
 # Prints nothing on stdout except "debug KREL ROOT" (as fetch-kernels.sh
 # does for Debian's kernels); progress goes to stderr.
 # Environment: PRIMEDISP_CACHE (default ~/.cache/primedisp),
@@ -51,11 +53,13 @@ die() { msg "$*"; exit 1; }
 
 CONFIG_ONLY=0
 FORCE=0
+CACHED=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config-only) CONFIG_ONLY=1 ;;
 	--force) FORCE=1 ;;
-	-h | --help) sed -n '4,35s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	--cached) CACHED=1 ;;
+	-h | --help) sed -n '4,37s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
@@ -100,6 +104,10 @@ ROOT=$DIR/root
 if [ "$FORCE" = 0 ] && [ "$CONFIG_ONLY" = 0 ] && [ -f "$DIR/.complete" ]; then
 	echo "debug $(cat "$DIR/krel") $ROOT"
 	exit 0
+fi
+if [ "$CACHED" = 1 ]; then
+	msg "no complete build for key $KEY in $BASE (make debug-kernel builds it)"
+	exit 3
 fi
 
 mkdir -p "$BASE"

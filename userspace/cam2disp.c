@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/videodev2.h>
@@ -136,6 +137,9 @@ static void usage(FILE *f)
 		"before the older one could be shown), and a zero-copy line: the framebuffer\n"
 		"the plane scans out, the flags primedisp's GEM_INFO reports for its object\n"
 		"(IMPORTED or EXPORTED) and its dma-buf inode next to the camera buffer's.\n"
+		"It also prints its own CPU time per frame in the steady state: from the\n"
+		"moment every buffer has been shown once (so buffer setup is left out) to\n"
+		"the last flip; this needs more than N+3 frames with --buffers N.\n"
 		"Exit status: 0 if all went well and zero copy was confirmed, 1 otherwise,\n"
 		"2 for bad options.\n", MAX_BUFS);
 }
@@ -495,7 +499,23 @@ struct stats {
 	unsigned int captured, shown, cam_dropped, disp_dropped;
 	double t_first, t_last;	/* first and last flip completion */
 	int64_t last_seq;
+	/*
+	 * This process's CPU time over the steady state: from the moment
+	 * every buffer has been shown once (imported or exported, first
+	 * touched, mapped by the camera) to the last flip.
+	 */
+	double cpu_start, cpu_end;
+	unsigned int shown_start, shown_end;
 };
+
+/* CPU time (user + system) of this process so far, in seconds. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static int dqbuf(int cam, uint32_t memory, struct v4l2_buffer *vb)
 {
@@ -557,6 +577,14 @@ static int run(int cam, struct pd_kms *k, const struct opts *o, struct buf *bufs
 					/* Once, early; again at the end. */
 					confirm_zero_copy(k, o, bufs, n);
 					zc_checked = true;
+				}
+				if (st->shown == n + 2) {
+					st->cpu_start = cpu_now();
+					st->shown_start = st->shown;
+				}
+				if (st->shown_start) {
+					st->cpu_end = cpu_now();
+					st->shown_end = st->shown;
 				}
 			}
 		}
@@ -763,6 +791,8 @@ int main(int argc, char **argv)
 
 	if (run(cam, &k, &o, bufs, o.nbufs, &st) == 0) {
 		double secs = st.t_last - st.t_first;
+		int steady = (int)st.shown_end - (int)st.shown_start;
+		double cpu_ms = steady > 0 ? (st.cpu_end - st.cpu_start) / steady * 1e3 : 0;
 
 		zc = confirm_zero_copy(&k, &o, bufs, o.nbufs);
 		printf("cam2disp: %u frames shown in %.2f s: %.2f fps; camera delivered %u; "
@@ -770,10 +800,18 @@ int main(int argc, char **argv)
 		       "frame was ready)\n", st.shown, secs,
 		       st.shown > 1 && secs > 0 ? (st.shown - 1) / secs : 0.0, st.captured,
 		       st.cam_dropped, st.disp_dropped);
+		if (steady > 0)
+			printf("cam2disp: CPU time per frame in the steady state (frames %u to %u, "
+			       "every buffer shown once before): %.3f ms\n", st.shown_start + 1,
+			       st.shown_end, cpu_ms);
+		else
+			printf("cam2disp: too few frames for a steady-state CPU figure (ask for "
+			       "more than %u with --frames)\n", o.nbufs + 3);
 		printf("result: mode=%s shown=%u fps=%.2f camera_dropped=%u display_dropped=%u "
-		       "zero_copy=%s\n", o.export ? "export" : "import", st.shown,
-		       st.shown > 1 && secs > 0 ? (st.shown - 1) / secs : 0.0, st.cam_dropped,
-		       st.disp_dropped, zc ? "yes" : "no");
+		       "zero_copy=%s cpu_ms_per_frame=%.3f\n", o.export ? "export" : "import",
+		       st.shown, st.shown > 1 && secs > 0 ? (st.shown - 1) / secs : 0.0,
+		       st.cam_dropped, st.disp_dropped, zc ? "yes" : "no",
+		       steady > 0 ? cpu_ms : -1.0);
 		fflush(stdout);
 		ret = zc && (!o.frames || st.shown >= o.frames || stop) ? 0 : 1;
 		if (o.hold && !stop)
