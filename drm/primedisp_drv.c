@@ -308,7 +308,7 @@ static int pd_probe(struct platform_device *pdev)
 	ret = drmm_mutex_init(drm, &pd->import_lock);
 	if (ret)
 		return ret;
-	xa_init(&pd->imports);
+	hash_init(pd->imports);
 
 	/*
 	 * A platform device made by software has no DMA mask; without one

@@ -7,13 +7,13 @@
 #ifndef PRIMEDISP_DRV_H
 #define PRIMEDISP_DRV_H
 
+#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
-#include <linux/xarray.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -65,11 +65,14 @@
  * @flags: PRIMEDISP_GEM_CREATE_* flags given at creation (0 for dumb
  *	buffers and imports)
  * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
+ * @import_node: an import of a foreign dma-buf: its entry in the device's
+ *	table of imports (&pd_device.imports)
  */
 struct pd_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
 	bool counted;
+	struct hlist_node import_node;
 };
 
 static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
@@ -252,8 +255,11 @@ struct pd_output {
  * @composed_bytes: bytes of plane pixels the composer read (debugfs)
  * @composed_ns: time the composer spent composing, in nanoseconds (debugfs)
  * @import_lock: protects @imports
- * @imports: the GEM object importing each foreign dma-buf, by dma-buf
- *	address (one per device, shared by all files; see pd_gem_prime_import())
+ * @imports: the GEM objects importing foreign dma-bufs, hashed by dma-buf
+ *	address (one live import per device and dma-buf, shared by all files;
+ *	see pd_gem_prime_import()).  A hash table, not an xarray, because it
+ *	needs no memory of its own: an xarray keyed by kernel addresses builds
+ *	several nodes per entry.
  */
 struct pd_device {
 	struct drm_device drm;
@@ -264,7 +270,7 @@ struct pd_device {
 	atomic64_t composed_bytes;
 	atomic64_t composed_ns;
 	struct mutex import_lock;	/* protects imports */
-	struct xarray imports;
+	DECLARE_HASHTABLE(imports, 6);
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)

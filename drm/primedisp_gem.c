@@ -46,11 +46,10 @@ static void pd_gem_free(struct drm_gem_object *obj)
 {
 	struct pd_device *pd = to_pd_device(obj->dev);
 
-	if (obj->import_attach) {
+	if (hash_hashed(&to_pd_gem(obj)->import_node)) {
 		/* No longer the device's import of that dma-buf. */
 		mutex_lock(&pd->import_lock);
-		xa_cmpxchg(&pd->imports, (unsigned long)obj->import_attach->dmabuf,
-			   obj, NULL, 0);
+		hash_del(&to_pd_gem(obj)->import_node);
 		mutex_unlock(&pd->import_lock);
 	}
 	if (to_pd_gem(obj)->counted)
@@ -191,14 +190,22 @@ static struct dma_buf *pd_gem_prime_export(struct drm_gem_object *obj,
 static struct drm_gem_object *pd_gem_import_lookup(struct pd_device *pd,
 						   struct dma_buf *dma_buf)
 {
-	struct drm_gem_object *obj;
+	struct pd_gem_object *pgo;
 
 	lockdep_assert_held(&pd->import_lock);
-	obj = xa_load(&pd->imports, (unsigned long)dma_buf);
-	/* One being freed waits in pd_gem_free() to leave the table. */
-	if (obj && !kref_get_unless_zero(&obj->refcount))
-		obj = NULL;
-	return obj;
+	hash_for_each_possible(pd->imports, pgo, import_node,
+			       (unsigned long)dma_buf) {
+		struct drm_gem_object *obj = &pgo->base.base;
+
+		/*
+		 * One being freed waits in pd_gem_free() to leave the table;
+		 * a newer import of the same dma-buf may be next to it.
+		 */
+		if (obj->import_attach->dmabuf == dma_buf &&
+		    kref_get_unless_zero(&obj->refcount))
+			return obj;
+	}
+	return NULL;
 }
 
 /**
@@ -222,7 +229,6 @@ struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
 {
 	struct pd_device *pd = to_pd_device(drm);
 	struct drm_gem_object *obj = dma_buf->priv, *old;
-	int ret;
 
 	if (dma_buf->ops == &pd_dmabuf_ops && obj->dev == drm) {
 		drm_gem_object_get(obj);
@@ -242,13 +248,14 @@ struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
 
 	mutex_lock(&pd->import_lock);
 	old = pd_gem_import_lookup(pd, dma_buf);
-	ret = old ? 0 : xa_err(xa_store(&pd->imports, (unsigned long)dma_buf,
-					obj, GFP_KERNEL));
+	if (!old)
+		hash_add(pd->imports, &to_pd_gem(obj)->import_node,
+			 (unsigned long)dma_buf);
 	mutex_unlock(&pd->import_lock);
-	if (old || ret) {
-		/* Another file was quicker, or no memory to share this one. */
+	if (old) {
+		/* Another file was quicker: share its import. */
 		drm_gem_object_put(obj);
-		return old ?: ERR_PTR(ret);
+		return old;
 	}
 	return obj;
 }
