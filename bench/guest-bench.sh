@@ -84,7 +84,7 @@ if want prime; then
 	log "PRIME cycles"
 	for size in 4K 8M 32M; do
 		for variant in fresh reuse; do
-			run prime "$size" "$variant" 0.4 "$RUNS" primedisp:vkms vgem:vkms \
+			run prime "$size" "$variant" 1.0 "$RUNS" primedisp:vkms vgem:vkms \
 				vkms:primedisp vkms:vgem primedisp:vgem vgem:primedisp
 		done
 	done
