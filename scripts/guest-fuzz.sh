@@ -65,8 +65,8 @@ for seed in "$@"; do
 		name=debug@fuzz-failslab-$seed
 		args+=(--fail-slab "$failslab")
 	fi
-	mark="guest-fuzz: begin $name ($$)"
-	echo "<6>$mark" >/dev/kmsg
+	begin="guest-fuzz: begin $name ($$)"
+	echo "<6>$begin" >/dev/kmsg
 	start=$(date +%s)
 	taint0=$(cat /proc/sys/kernel/tainted)
 	rc=0
@@ -79,7 +79,7 @@ for seed in "$@"; do
 	set -e -o pipefail
 	secs=$(($(date +%s) - start))
 	taint1=$(cat /proc/sys/kernel/tainted)
-	dmesg | awk -v m="$mark" 'found { print } index($0, m) { found = 1 }' >"$tmp/klog"
+	dmesg | awk -v m="$begin" 'found { print } index($0, m) { found = 1 }' >"$tmp/klog"
 	report=$(grep -E -m 1 "$report_re" "$tmp/klog" | sed 's/^\[[^]]*\] *//' || true)
 	reason=
 	case $rc in
