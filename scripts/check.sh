@@ -80,7 +80,7 @@ if [ -n "$debian_k" ]; then
 	scripts/fetch-kernels.sh $debian_k >/dev/null ||
 		{ echo "check: could not provision kernels"; exit 1; }
 fi
-if [[ " $K " == *" debug "* ]]; then
+if [[ " $K " == *" debug "* ]] && [ "$DEBUG_BUILD" != 0 ]; then
 	# Half an hour or more the first time; its progress goes to stderr.
 	scripts/build-debug-kernel.sh >/dev/null ||
 		{ echo "check: could not build the debug kernel"; exit 1; }
@@ -139,17 +139,13 @@ host_suite arm64 scripts/arm64-check.sh $debian_k
 
 # Does T select any test that runs in the VM?  (Saves a boot for T=docs.)
 vm_tests_selected() {
-	local bin name sub pat
+	local bin name sub
 	[ -z "$T" ] && return 0
 	for bin in igt-tests/build/*; do
 		[ -f "$bin" ] && [ -x "$bin" ] || continue
 		name=${bin##*/}
 		while IFS= read -r sub; do
-			IFS=, read -ra pats <<<"$T"
-			for pat in "${pats[@]}"; do
-				# shellcheck disable=SC2053
-				[[ $name == $pat || $name@$sub == $pat ]] && return 0
-			done
+			selected "$name@$sub" && return 0
 		done < <("$bin" --list-subtests 2>/dev/null)
 	done
 	return 1
