@@ -107,6 +107,19 @@ void *pd_dmabuf_map(int dmabuf_fd, size_t size, int prot)
 	return ptr;
 }
 
+void *pd_udmabuf_memfd(const char *name, size_t size, int *memfd)
+{
+	void *map;
+
+	*memfd = memfd_create(name, MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	pd_assert_f(*memfd >= 0, "memfd_create of %s failed", name);
+	pd_assert(ftruncate(*memfd, size) == 0);
+	pd_assert(fcntl(*memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *memfd, 0);
+	pd_assert(map != MAP_FAILED);
+	return map;
+}
+
 off_t __pd_dmabuf_size(int dmabuf_fd)
 {
 	off_t size = lseek(dmabuf_fd, 0, SEEK_END);

@@ -79,6 +79,13 @@ off_t __pd_dmabuf_size(int dmabuf_fd);
 /* Inode number of the file behind @fd (identifies one dma-buf); asserts. */
 ino_t pd_fd_ino(int fd);
 
+/*
+ * Memory for UDMABUF_CREATE: a memfd named @name of @size bytes, sealed
+ * against shrinking as udmabuf requires; the memfd goes to *@memfd.
+ * Returns its shared read-write mapping; asserts.
+ */
+void *pd_udmabuf_memfd(const char *name, size_t size, int *memfd);
+
 /* ---- primedisp's own GEM ioctls ---------------------------------------------- */
 
 /* DRM_IOCTL_PRIMEDISP_GEM_CREATE with @args as given (in/out). */

@@ -915,12 +915,7 @@ static void im_prepare(void)
 	case IM_UDMABUF: {
 		struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = im_size };
 
-		im_memfd = memfd_create("fault-injection", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-		pd_assert(im_memfd >= 0);
-		pd_assert(ftruncate(im_memfd, im_size) == 0);
-		pd_assert(fcntl(im_memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0);
-		im_map = mmap(NULL, im_size, PROT_READ | PROT_WRITE, MAP_SHARED, im_memfd, 0);
-		pd_assert(im_map != MAP_FAILED);
+		im_map = pd_udmabuf_memfd("fault-injection", im_size, &im_memfd);
 		im_fill(im_map, im_pitch);
 		c.memfd = im_memfd;
 		im_dmabuf = ioctl(im_udmabuf, UDMABUF_CREATE, &c);

@@ -329,12 +329,7 @@ static void test_import_udmabuf(void)
 	leaks0 = leaks_start();
 
 	/* Plain memory: a memfd that may not shrink, as udmabuf requires. */
-	memfd = memfd_create("primedisp-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	pd_assert(memfd >= 0);
-	pd_assert(ftruncate(memfd, FB_SIZE) == 0);
-	pd_assert(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0);
-	mem = mmap(NULL, FB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	pd_assert(mem != MAP_FAILED);
+	mem = pd_udmabuf_memfd("primedisp-udmabuf", FB_SIZE, &memfd);
 	fill(mem, 1);
 
 	create.memfd = memfd;
