@@ -18,7 +18,6 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
-#include <linux/xarray.h>
 #include <linux/slab.h>
 
 #include <drm/drm_debugfs.h>

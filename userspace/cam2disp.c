@@ -582,10 +582,6 @@ static int run(int cam, struct pd_kms *k, const struct opts *o, struct buf *bufs
 					st->cpu_start = cpu_now();
 					st->shown_start = st->shown;
 				}
-				if (st->shown_start) {
-					st->cpu_end = cpu_now();
-					st->shown_end = st->shown;
-				}
 			}
 		}
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
@@ -645,6 +641,10 @@ static int run(int cam, struct pd_kms *k, const struct opts *o, struct buf *bufs
 			       st->disp_dropped);
 			fflush(stdout);
 		}
+	}
+	if (st->shown_start) {
+		st->cpu_end = cpu_now();
+		st->shown_end = st->shown;
 	}
 	/* Let a flip in flight land, so that what we report is what shows. */
 	if (pending >= 0) {
