@@ -6,6 +6,7 @@
 #   make install          install it there (modules_install + depmod)
 #   make demo [K=6.12]    the main job: boot a VM, load primedisp, show it working
 #   make check [K=..] [T=..]  the whole test suite in a VM per kernel
+#   make check-loaded [K=..] [T=..]  the same with every host CPU kept busy
 #   make check-debug [T=..]   the suite under the debug kernel (KASAN, lockdep,
 #                         UBSAN, kmemleak, ...); K=debug works for shell too
 #   make debug-kernel     build the debug kernel into the cache
@@ -19,7 +20,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
 
-.PHONY: all modules install clean kernels tests check check-debug debug-kernel demo shell lint docs bench
+.PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench
 
 all: modules
 
@@ -40,6 +41,10 @@ tests:
 # `make check` tests both kernels unless K is given on the command line.
 check:
 	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check.sh
+
+# The same run on a busy host: a busy loop per CPU for the whole run.
+check-loaded:
+	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check-loaded.sh
 
 # The debug kernel: built from Debian's linux-source-6.12 on first use.
 check-debug:

@@ -17,12 +17,13 @@
 # then "N passed, N failed, N skipped".  Exit status: 0, 1 if anything failed,
 # 2 on usage errors or when no subtest matched.
 #
-# Environment: SUBTEST_TIMEOUT (seconds per subtest, default 120).
+# Environment: SUBTEST_TIMEOUT (seconds per subtest, default 700: a hang
+# catcher above every test's own PDTEST_TIMEOUT, generous for busy hosts).
 # Binaries named module_* run last: they reload the driver.
 
 set -u
 
-SUBTEST_TIMEOUT=${SUBTEST_TIMEOUT:-120}
+SUBTEST_TIMEOUT=${SUBTEST_TIMEOUT:-700}
 KERNEL_REPORT_RE='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
 usage() {

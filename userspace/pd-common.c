@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -264,4 +265,103 @@ void pd_hold_stdin(uint32_t crtc_id, volatile sig_atomic_t *stop)
 		if (r == 0 || (r < 0 && errno != EINTR))
 			break;
 	}
+}
+
+void pd_draw_bars(uint32_t *px, unsigned int w, unsigned int h, unsigned int stride)
+{
+	static const uint32_t bars[] = {
+		0xffffff, 0xffff00, 0x00ffff, 0x00ff00,
+		0xff00ff, 0xff0000, 0x0000ff, 0x000000,
+	};
+
+	for (unsigned int y = 0; y < h; y++) {
+		uint32_t *row = px + (size_t)y * (stride / 4);
+
+		for (unsigned int x = 0; x < w; x++) {
+			if (y < h * 3 / 4) {
+				row[x] = bars[x * 8 / w];
+			} else {
+				uint32_t g = w > 1 ? x * 255 / (w - 1) : 0;
+
+				row[x] = g << 16 | g << 8 | g;
+			}
+			/* a one-pixel white frame shows the edges are exact */
+			if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+				row[x] = 0xffffff;
+		}
+	}
+}
+
+uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
+	uint32_t id = 0;
+
+	for (uint32_t i = 0; props && i < props->count_props && !id; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
+
+uint32_t pd_writeback_connector(int fd, int crtc_index)
+{
+	drmModeResPtr res = drmModeGetResources(fd);
+	uint32_t wb = 0;
+
+	for (int i = 0; res && i < res->count_connectors && !wb; i++) {
+		drmModeConnectorPtr c = drmModeGetConnector(fd, res->connectors[i]);
+
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK && c->count_encoders) {
+			drmModeEncoderPtr e = drmModeGetEncoder(fd, c->encoders[0]);
+
+			if (e && (e->possible_crtcs & (1u << crtc_index)))
+				wb = c->connector_id;
+			drmModeFreeEncoder(e);
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	return wb;
+}
+
+int pd_writeback_capture(const char *tool, int fd, uint32_t crtc_id, uint32_t wb_conn,
+			 uint32_t fb_id, int timeout_ms)
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+	int32_t fence = -1;
+	struct pollfd pfd;
+	int ret;
+
+	drmModeAtomicAddProperty(req, wb_conn,
+				 pd_prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID"),
+				 crtc_id);
+	drmModeAtomicAddProperty(req, wb_conn,
+				 pd_prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR,
+					    "WRITEBACK_FB_ID"), fb_id);
+	drmModeAtomicAddProperty(req, wb_conn,
+				 pd_prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR,
+					    "WRITEBACK_OUT_FENCE_PTR"),
+				 (uint64_t)(uintptr_t)&fence);
+	ret = drmModeAtomicCommit(fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
+	drmModeAtomicFree(req);
+	if (ret) {
+		fprintf(stderr, "%s: the writeback commit failed: %s%s\n", tool, strerror(-ret),
+			ret == -EACCES || ret == -EPERM ?
+			" (not DRM master: is a compositor running? run as root without one)" : "");
+		return -1;
+	}
+	pfd = (struct pollfd){ .fd = fence, .events = POLLIN };
+	ret = poll(&pfd, 1, timeout_ms);
+	close(fence);
+	if (ret != 1) {
+		fprintf(stderr, "%s: the capture did not complete within %d ms\n", tool,
+			timeout_ms);
+		return -1;
+	}
+	return 0;
 }

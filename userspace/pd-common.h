@@ -60,4 +60,28 @@ unsigned int pd_parse_uint(const char *tool, const char *s, const char *opt, boo
  * or *@stop is set (by a signal handler).
  */
 void pd_hold_stdin(uint32_t crtc_id, volatile sig_atomic_t *stop);
+
+/*
+ * pd-pattern's picture: SMPTE-like colour bars over the top three quarters,
+ * a grey ramp below, a one-pixel white frame, as XRGB8888 into @px (rows
+ * @stride bytes apart).  pd-pngcheck compares saved frames with it.
+ */
+void pd_draw_bars(uint32_t *px, unsigned int w, unsigned int h, unsigned int stride);
+
+/* The id of property @name of object @obj (DRM_MODE_OBJECT_@type), or 0. */
+uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
+
+/*
+ * The writeback connector that can capture CRTC index @crtc_index, or 0.
+ * @fd must have the atomic and writeback-connector client caps.
+ */
+uint32_t pd_writeback_connector(int fd, int crtc_index);
+/*
+ * Capture the frame CRTC @crtc_id composes into framebuffer @fb_id (of the
+ * mode's size) through writeback connector @wb_conn: one atomic commit
+ * (DRM master needed), then up to @timeout_ms for its out-fence.  Prints
+ * what went wrong as "@tool: ..."; 0 or -1.
+ */
+int pd_writeback_capture(const char *tool, int fd, uint32_t crtc_id, uint32_t wb_conn,
+			 uint32_t fb_id, int timeout_ms);
 #endif

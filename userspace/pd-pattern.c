@@ -38,36 +38,10 @@ static void usage(FILE *f)
 		"  -d, --device PATH   DRM card node (default: the card named primedisp)\n"
 		"  -m, --mode WxH      mode to set (default: the preferred mode)\n"
 		"  -s, --seconds N     keep the pattern on screen N seconds (default 2)\n"
-		"  -o, --png FILE      save what the CRTC scans out to FILE\n"
+		"  -o, --png FILE      save the framebuffer the CRTC scans out to FILE\n"
+		"  -w, --writeback FILE  save the frame the CRTC composes, captured\n"
+		"                      through its writeback connector, to FILE\n"
 		"  -h, --help          this text\n");
-}
-
-/* Colour bars with a moving-free gradient strip, in XRGB8888. */
-static void draw_pattern(uint32_t *px, unsigned int w, unsigned int h,
-			 unsigned int stride)
-{
-	static const uint32_t bars[] = {
-		0xffffff, 0xffff00, 0x00ffff, 0x00ff00,
-		0xff00ff, 0xff0000, 0x0000ff, 0x000000,
-	};
-	unsigned int x, y;
-
-	for (y = 0; y < h; y++) {
-		uint32_t *row = px + (size_t)y * (stride / 4);
-
-		for (x = 0; x < w; x++) {
-			if (y < h * 3 / 4) {
-				row[x] = bars[x * 8 / w];
-			} else {
-				uint32_t g = x * 255 / (w - 1);
-
-				row[x] = g << 16 | g << 8 | g;
-			}
-			/* a one-pixel white frame shows the edges are exact */
-			if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
-				row[x] = 0xffffff;
-		}
-	}
 }
 
 /* Save the framebuffer currently scanned out by @crtc_id as a PNG. */
@@ -111,6 +85,48 @@ out_fb:
 	return ret;
 }
 
+/*
+ * Save the frame @out's CRTC composes, captured through its writeback
+ * connector, as a PNG: what the display really shows, not the bytes we drew.
+ */
+static int save_writeback_png(int fd, const struct pd_output *out, const char *path)
+{
+	uint32_t w = out->mode.hdisplay, h = out->mode.vdisplay, wb = 0, fb_id = 0;
+	drmModeResPtr res = drmModeGetResources(fd);
+	struct pd_dumb cap;
+	int idx = -1, ret = -1;
+
+	for (int i = 0; res && i < res->count_crtcs; i++)
+		if (res->crtcs[i] == out->crtc_id)
+			idx = i;
+	drmModeFreeResources(res);
+	if (drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) ||
+	    drmSetClientCap(fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1) || idx < 0 ||
+	    !(wb = pd_writeback_connector(fd, idx))) {
+		fprintf(stderr, "pd-pattern: CRTC %u has no writeback connector to capture "
+			"with\n", out->crtc_id);
+		return -1;
+	}
+	if (pd_dumb_create(fd, w, h, 32, &cap))
+		return -1;
+	if (drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, (uint32_t[4]){ cap.handle },
+			  (uint32_t[4]){ cap.pitch }, (uint32_t[4]){ 0 }, &fb_id, 0)) {
+		fprintf(stderr, "pd-pattern: ADDFB2 of the capture buffer failed: %s\n",
+			strerror(errno));
+		goto out;
+	}
+	if (pd_writeback_capture("pd-pattern", fd, out->crtc_id, wb, fb_id, 10000) == 0 &&
+	    pd_png_write_xrgb8888("pd-pattern", path, cap.map.ptr, w, h, cap.pitch) == 0) {
+		printf("pd-pattern: saved the %ux%u frame captured by writeback to %s\n", w, h,
+		       path);
+		ret = 0;
+	}
+	drmModeRmFB(fd, fb_id);
+out:
+	pd_dumb_destroy(fd, &cap);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,17 +134,18 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "png", required_argument, NULL, 'o' },
+		{ "writeback", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *device = NULL, *png_path = NULL;
+	const char *device = NULL, *png_path = NULL, *wb_path = NULL;
 	unsigned int want_w = 0, want_h = 0, seconds = 2;
 	struct pd_output out;
 	struct pd_dumb dumb;
 	uint32_t fb_id;
 	int fd, c, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "d:m:s:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:m:s:o:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': device = optarg; break;
 		case 'm':
@@ -139,6 +156,7 @@ int main(int argc, char **argv)
 			break;
 		case 's': seconds = strtoul(optarg, NULL, 0); break;
 		case 'o': png_path = optarg; break;
+		case 'w': wb_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -151,7 +169,7 @@ int main(int argc, char **argv)
 		goto out_close;
 	if (pd_dumb_create(fd, out.mode.hdisplay, out.mode.vdisplay, 32, &dumb))
 		goto out_close;
-	draw_pattern(dumb.map.ptr, dumb.width, dumb.height, dumb.pitch);
+	pd_draw_bars(dumb.map.ptr, dumb.width, dumb.height, dumb.pitch);
 
 	if (drmModeAddFB2(fd, dumb.width, dumb.height, DRM_FORMAT_XRGB8888,
 			  (uint32_t[4]){ dumb.handle }, (uint32_t[4]){ dumb.pitch },
@@ -171,6 +189,8 @@ int main(int argc, char **argv)
 
 	ret = 0;
 	if (png_path && save_scanout_png(fd, out.crtc_id, png_path))
+		ret = 1;
+	if (wb_path && save_writeback_png(fd, &out, wb_path))
 		ret = 1;
 	sleep(seconds);
 out_fb:

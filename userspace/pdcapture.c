@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/dma-buf.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +33,6 @@
 #include "pd-png.h"
 
 #define TOOL "pdcapture"
-#ifndef DRM_CLIENT_CAP_WRITEBACK_CONNECTORS
-#define DRM_CLIENT_CAP_WRITEBACK_CONNECTORS 5
-#endif
-#define WB_CONNECTOR_TYPE 18	/* DRM_MODE_CONNECTOR_WRITEBACK */
 
 static void usage(FILE *out)
 {
@@ -61,22 +56,6 @@ static void usage(FILE *out)
 		"Exit status: 0 saved, 1 failed.\n");
 }
 
-static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
-{
-	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
-	uint32_t id = 0;
-
-	for (uint32_t i = 0; props && i < props->count_props && !id; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name))
-			id = p->prop_id;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return id;
-}
-
 /* The active CRTC @want (or the first active one) and its writeback connector. */
 static int find_crtc(int fd, int want, uint32_t *crtc_id, drmModeModeInfo *mode,
 		     uint32_t *wb_conn, bool need_wb)
@@ -98,20 +77,8 @@ static int find_crtc(int fd, int want, uint32_t *crtc_id, drmModeModeInfo *mode,
 		}
 		drmModeFreeCrtc(c);
 	}
-	*wb_conn = 0;
-	for (int i = 0; idx >= 0 && i < res->count_connectors && !*wb_conn; i++) {
-		drmModeConnectorPtr c = drmModeGetConnector(fd, res->connectors[i]);
-
-		if (c && c->connector_type == WB_CONNECTOR_TYPE && c->count_encoders) {
-			drmModeEncoderPtr e = drmModeGetEncoder(fd, c->encoders[0]);
-
-			if (e && (e->possible_crtcs & (1u << idx)))
-				*wb_conn = c->connector_id;
-			drmModeFreeEncoder(e);
-		}
-		drmModeFreeConnector(c);
-	}
 	drmModeFreeResources(res);
+	*wb_conn = idx >= 0 ? pd_writeback_connector(fd, idx) : 0;
 	if (idx < 0) {
 		fprintf(stderr, want < 0 ? TOOL ": no active CRTC: nothing is shown\n" :
 			TOOL ": CRTC %d is not active\n", want);
@@ -122,42 +89,6 @@ static int find_crtc(int fd, int want, uint32_t *crtc_id, drmModeModeInfo *mode,
 		return -1;
 	}
 	return idx;
-}
-
-/* One capture into @fb (a dumb buffer of the mode's size); 0 or -1. */
-static int capture(int fd, uint32_t crtc_id, uint32_t wb_conn, uint32_t fb_id)
-{
-	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
-	int32_t fence = -1;
-	struct pollfd pfd;
-	int ret;
-
-	drmModeAtomicAddProperty(req, wb_conn,
-				 prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID"),
-				 crtc_id);
-	drmModeAtomicAddProperty(req, wb_conn,
-				 prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID"),
-				 fb_id);
-	drmModeAtomicAddProperty(req, wb_conn,
-				 prop_id(fd, wb_conn, DRM_MODE_OBJECT_CONNECTOR,
-					 "WRITEBACK_OUT_FENCE_PTR"),
-				 (uint64_t)(uintptr_t)&fence);
-	ret = drmModeAtomicCommit(fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
-	drmModeAtomicFree(req);
-	if (ret) {
-		fprintf(stderr, TOOL ": the writeback commit failed: %s%s\n", strerror(-ret),
-			ret == -EACCES || ret == -EPERM ?
-			" (not DRM master: is a compositor running? run as root without one)" : "");
-		return -1;
-	}
-	pfd = (struct pollfd){ .fd = fence, .events = POLLIN };
-	ret = poll(&pfd, 1, 5000);
-	close(fence);
-	if (ret != 1) {
-		fprintf(stderr, TOOL ": the capture did not complete within 5 s\n");
-		return -1;
-	}
-	return 0;
 }
 
 /*
@@ -294,7 +225,7 @@ int main(int argc, char **argv)
 				 (int)(strlen(path) > 4 && !strcmp(path + strlen(path) - 4, ".png") ?
 				       strlen(path) - 4 : strlen(path)), path, i);
 		if ((getfb ? grab_fb(fd, crtc_id, buf.map.ptr, buf.pitch, buf.width, buf.height) :
-			     capture(fd, crtc_id, wb_conn, fb_id)) ||
+			     pd_writeback_capture(TOOL, fd, crtc_id, wb_conn, fb_id, 5000)) ||
 		    pd_png_write_xrgb8888(TOOL, name, buf.map.ptr, buf.width, buf.height,
 					  buf.pitch))
 			goto out;

@@ -57,7 +57,7 @@
 #define PD_EXIT_ABORT	112
 
 #define PD_DEFAULT_DRIVER	"primedisp"
-#define PD_DEFAULT_TIMEOUT	60
+#define PD_DEFAULT_TIMEOUT	180
 
 /* Give all three fields (or use designated initializers): -Wextra. */
 struct pd_subtest {

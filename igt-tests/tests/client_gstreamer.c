@@ -708,7 +708,7 @@ static const struct pd_subtest subtests[] = {
 int main(int argc, char **argv)
 {
 	/* Registry, camera, reference and 10 s of video: more than the default. */
-	setenv("PDTEST_TIMEOUT", "110", 0);
+	setenv("PDTEST_TIMEOUT", "400", 0);
 	return pd_main(argc, argv, subtests,
 		       "GStreamer: a V4L2 camera to primedisp through kmssink with PRIME, no copies.");
 }

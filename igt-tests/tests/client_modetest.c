@@ -529,7 +529,7 @@ static const struct pd_subtest subtests[] = {
 int main(int argc, char **argv)
 {
 	/* atomic-formats runs modetest once per format: more than the default. */
-	setenv("PDTEST_TIMEOUT", "100", 0);
+	setenv("PDTEST_TIMEOUT", "400", 0);
 	return pd_main(argc, argv, subtests,
 		       "libdrm's modetest against primedisp, checked on screen through CRCs.");
 }

@@ -362,7 +362,7 @@ static const struct pd_subtest subtests[] = {
 int main(int argc, char **argv)
 {
 	/* Weston's GL renderer starts slowly under TCG: more than the default. */
-	setenv("PDTEST_TIMEOUT", "110", 0);
+	setenv("PDTEST_TIMEOUT", "400", 0);
 	return pd_main(argc, argv, subtests,
 		       "Weston's DRM backend on primedisp composing a Wayland client.");
 }

@@ -1125,7 +1125,7 @@ static const struct pd_subtest subtests[] = {
 int main(int argc, char **argv)
 {
 	/* 100 unbinds and binds with four clients: more than the default. */
-	setenv("PDTEST_TIMEOUT", "110", 0);
+	setenv("PDTEST_TIMEOUT", "400", 0);
 	return pd_main(argc, argv, subtests,
 		       "primedisp under several clients while it is unbound and bound again.");
 }
