@@ -65,23 +65,6 @@ const char *pd_gem_flags_str(uint32_t flags, char *buf, size_t len)
 	return buf;
 }
 
-/* Id of property @name of object @id, 0 if it has none. */
-static uint32_t prop_id(int fd, uint32_t id, uint32_t type, const char *name)
-{
-	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, id, type);
-	uint32_t found = 0;
-
-	for (uint32_t i = 0; props && i < props->count_props && !found; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name))
-			found = p->prop_id;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return found;
-}
-
 static uint64_t prop_value(int fd, uint32_t id, uint32_t type, const char *name, bool *ok)
 {
 	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, id, type);
@@ -228,19 +211,19 @@ int pd_kms_open(struct pd_kms *k, const char *device, uint32_t conn_id,
 	if (ret || pick_primary(k))
 		goto fail;
 
-	k->p_fb_id = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
-	k->p_crtc_id = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
-	k->p_src_x = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
-	k->p_src_y = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
-	k->p_src_w = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
-	k->p_src_h = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
-	k->p_crtc_x = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
-	k->p_crtc_y = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
-	k->p_crtc_w = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
-	k->p_crtc_h = prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
-	k->p_mode_id = prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
-	k->p_active = prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
-	k->p_conn_crtc_id = prop_id(k->fd, k->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	k->p_fb_id = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
+	k->p_crtc_id = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
+	k->p_src_x = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
+	k->p_src_y = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
+	k->p_src_w = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
+	k->p_src_h = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
+	k->p_crtc_x = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
+	k->p_crtc_y = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
+	k->p_crtc_w = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
+	k->p_crtc_h = pd_prop_id(k->fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
+	k->p_mode_id = pd_prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
+	k->p_active = pd_prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
+	k->p_conn_crtc_id = pd_prop_id(k->fd, k->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
 	if (!k->p_fb_id || !k->p_crtc_id || !k->p_src_w || !k->p_crtc_w || !k->p_mode_id ||
 	    !k->p_active || !k->p_conn_crtc_id) {
 		fprintf(stderr, "the plane, CRTC or connector lacks an atomic property\n");
