@@ -9,8 +9,8 @@
 #
 # Environment: K (kernel series), DEMO_OUT (where the PNGs, the report and
 # the guest's kernel log go; default demo-output/ in the repository),
-# DEMO_VM_TIMEOUT (seconds for the whole VM, default 1200: the stages' own
-# limits add up to 780).
+# DEMO_VM_TIMEOUT (seconds for the whole VM, default 1800: the stages' own
+# limits add up to 1020, far above the three minutes or so of a run).
 # Exit status: 0 when every stage passed; otherwise the failed stages are
 # named on the last line.
 
@@ -34,7 +34,7 @@ make -s -C userspace
 
 step "booting the VM (Linux $K); the stages follow"
 rc=0
-scripts/vm-run.sh -k "$K" -m "$ko" -t "${DEMO_VM_TIMEOUT:-1200}" -o "$outdir" \
+scripts/vm-run.sh -k "$K" -m "$ko" -t "${DEMO_VM_TIMEOUT:-1800}" -o "$outdir" \
 	-l "$outdir/kernel-$K.log" -- scripts/guest-demo.sh || rc=$?
 case $rc in
 0) step "done: PNGs and report in $outdir, kernel log $outdir/kernel-$K.log" ;;

@@ -23,7 +23,7 @@ STAGES=(
 	"pattern:90:test pattern, scanned-out frames saved (pd-pattern)"
 	"camera-import:150:camera -> display, the camera exports (vivid, cam2disp --import)"
 	"camera-export:150:camera -> display, primedisp exports (vivid, cam2disp --export)"
-	"kmscube:240:GPU-style client -> display (kmscube on Mesa's GBM, llvmpipe)"
+	"kmscube:480:GPU-style client -> display (kmscube on Mesa's GBM, llvmpipe)"
 	"writeback:90:writeback of the composed frame next to the scanned-out one"
 )
 
@@ -81,15 +81,17 @@ camera() {
 
 # kmscube for 120 frames at 640x480; a PNG of one of its frames mid-run.
 kmscube_stage() {
-	local card log fifo pid rc=0 frames
+	local card log fifo pid rc=0 status frames
 	card=$(find_card)
 	command -v kmscube >/dev/null || { echo "kmscube is not installed (apt-get install kmscube)"; return 1; }
 	log=$(mktemp) fifo=$(mktemp -u)
 	mkfifo "$fifo"
 	# kmscube stops as soon as its stdin is readable: give it a FIFO that
-	# this stage holds open and never writes to.  Its PID is kmscube's own
-	# (no pipeline), so `wait` waits for kmscube alone.
-	stdbuf -oL kmscube -D "$card" -c 120 -v 640x480 <"$fifo" >"$log" 2>&1 &
+	# this stage holds open and never writes to.  No pipeline: `wait` waits
+	# for timeout(1) and so for kmscube alone.  kmscube's limit is inside
+	# the stage's, so that a slow run still reports how far it got.
+	timeout -k 5 $((STAGE_LIMIT - 30)) stdbuf -oL kmscube -D "$card" -c 120 -v 640x480 \
+		<"$fifo" >"$log" 2>&1 &
 	pid=$!
 	exec 8>"$fifo"
 	# Mesa takes a while to start under emulation: wait for its first frame.
@@ -99,7 +101,15 @@ kmscube_stage() {
 	done
 	"$tools/pdcapture" --device "$card" --method getfb "$out/kmscube-$krel.png" || rc=1
 	# kmscube ends by itself after its 120 frames.
-	wait "$pid" || { echo "kmscube exited with $?"; rc=1; }
+	status=0
+	wait "$pid" || status=$?
+	if [ $status -eq 124 ]; then
+		echo "kmscube did not finish in $((STAGE_LIMIT - 30)) s"
+		rc=1
+	elif [ $status -ne 0 ]; then
+		echo "kmscube exited with $status"
+		rc=1
+	fi
 	exec 8>&-
 	grep -E 'Using display|Rendered' "$log" | sed 's/^/kmscube: /' || true
 	frames=$(sed -n 's/.*Rendered \([0-9]*\) frames.*/\1/p' "$log" | tail -n 1)
@@ -151,7 +161,7 @@ failed=()
 		echo "== [$n/${#STAGES[@]}] $name: $what (limit $limit s)"
 		start=$(date +%s)
 		rc=0
-		timeout -k 5 "$limit" "$0" --stage "$name" 2>&1 || rc=$?
+		STAGE_LIMIT=$limit timeout -k 5 "$limit" "$0" --stage "$name" 2>&1 || rc=$?
 		took=$(($(date +%s) - start))
 		if [ $rc -eq 0 ]; then
 			echo "-- $name: ok ($took s)"
