@@ -76,6 +76,9 @@ run_in_root() {
 		set -e
 		root=$1 cwd=$2 n=$3
 		shift 3
+		# The root as a mount point of its own, so that a command can
+		# unshare the mount namespace again inside (dkms-test.sh).
+		mount --bind "$root" "$root"
 		mount --rbind /dev "$root/dev"
 		mount -t proc proc "$root/proc"
 		for _ in $(seq "$n"); do
