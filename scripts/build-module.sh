@@ -28,7 +28,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=kernels.conf
+# shellcheck source=scripts/kernels.conf
 . "$top/scripts/kernels.conf"
 arch=x86_64
 case ${1:-} in

@@ -25,7 +25,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# shellcheck source=kernels.conf
+# shellcheck source=scripts/kernels.conf
 . scripts/kernels.conf
 K=${K:-$PD_SERIES}
 T=${T:-}

@@ -50,7 +50,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=kernels.conf
+# shellcheck source=scripts/kernels.conf
 . "$top/scripts/kernels.conf"
 base="$top/build/dkms"
 arch=$(uname -m)

@@ -28,7 +28,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=kernels.conf
+# shellcheck source=scripts/kernels.conf
 . "$HERE/kernels.conf"
 CACHE=${PRIMEDISP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/primedisp}
 mkdir -p "$CACHE/debs" "$CACHE/kernels"
@@ -152,7 +152,7 @@ relayout() {
 }
 
 provision() {
-	local series=$1 rel root kbuild common img pkgs p
+	local series=$1 rel root img pkgs p
 	use_dist "$series"
 	rel=$(discover "$series") || exit $?
 	root="$CACHE/kernels/$rel"
