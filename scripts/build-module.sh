@@ -56,8 +56,12 @@ x86_64 | amd64)
 	;;
 arm64 | aarch64)
 	read -r _ krel root < <("$top/scripts/fetch-arm64.sh" "$series")
-	# The headers' .kernelvariables name the compiler $(CROSS_COMPILE)gcc-12.
+	# The headers' .kernelvariables name the compiler $(CROSS_COMPILE)gcc-12
+	# (bookworm's series) or gcc-14 (7.x: in the build root, like x86).
 	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	if [ -n "${krel:-}" ] && [ "$(pd_series_dist "$series")" = trixie ]; then
+		inroot=("$top/scripts/build-root.sh" run -b "$top/build" -b "$root" --)
+	fi
 	;;
 *) echo "build-module: unknown architecture '$arch' (x86_64 or arm64)" >&2; exit 1 ;;
 esac

@@ -6,7 +6,8 @@
 # trixie-backports are built with gcc-14; bookworm's gcc-12 rejects their
 # flags, e.g. -fmin-function-alignment=16).
 #
-# The root is made once with mmdebstrap (minbase: gcc-14, make, libelf,
+# The root is made once with mmdebstrap (minbase: gcc-14 and its aarch64
+# cross compiler for the arm64 DT probe, make, libelf,
 # pahole, sparse, perl for W=1's kernel-doc, dkms and openssl for the DKMS
 # test) from trixie and trixie-backports, and cached in
 # $PRIMEDISP_CACHE/trixie-root.  The host's apt sources are never changed.
@@ -25,9 +26,9 @@ set -euo pipefail
 
 CACHE=${PRIMEDISP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/primedisp}
 ROOT=$CACHE/trixie-root
-ROOT_FORMAT=1
+ROOT_FORMAT=2
 MIRROR=${PRIMEDISP_MIRROR:-http://deb.debian.org/debian}
-PKGS=gcc-14,make,libc6-dev,libelf-dev,bc,bison,flex,libssl-dev,kmod,pahole,perl,rsync,sparse,dkms,openssl,xz-utils,zstd
+PKGS=gcc-14,gcc-14-aarch64-linux-gnu,make,libc6-dev,libelf-dev,bc,bison,flex,libssl-dev,kmod,pahole,perl,rsync,sparse,dkms,openssl,xz-utils,zstd
 
 log() { echo "build-root: $*" >&2; }
 

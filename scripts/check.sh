@@ -154,17 +154,9 @@ host_suite dt scripts/dt-check.sh
 [ -z "$first_k" ] || host_suite dkms scripts/dkms-test.sh $first_k
 # The Sphinx book, kernel-doc included; any warning fails.
 host_suite docs scripts/docs-build.sh --check
-# primedisp probed from the DT overlay on Debian's arm64 kernels (qemu virt):
-# bookworm's series; 7.x's arm64 kernels are not wired up yet.
-arm64_k=
-for k in $first_k; do
-	if [ "$(pd_series_dist "$k")" = bookworm ]; then
-		arm64_k+="${arm64_k:+ }$k"
-	elif [ $host_checks = 1 ] && selected "arm64@x"; then
-		record host SKIP "arm64@$k" "the arm64 DT probe runs on bookworm's kernels only so far"
-	fi
-done
-[ -z "$arm64_k" ] || host_suite arm64 scripts/arm64-check.sh $arm64_k
+# primedisp probed from the DT overlay on Debian's arm64 kernels (qemu virt),
+# the first-class series.
+[ -z "$first_k" ] || host_suite arm64 scripts/arm64-check.sh $first_k
 
 # Does T select any test that runs in the VM?  (Saves a boot for T=docs.)
 vm_tests_selected() {

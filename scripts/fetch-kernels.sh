@@ -11,8 +11,8 @@
 #
 # bookworm's series (6.1, 6.12) come through the host's apt sources.  The
 # 7.x series come from trixie-backports through a private apt configuration
-# under $PRIMEDISP_CACHE/apt-trixie (its own sources, lists and cache; the
-# host's /etc/apt is never changed).  Their image is split into linux-binary
+# under $PRIMEDISP_CACHE/apt-trixie (scripts/trixie-apt.sh; the host's
+# /etc/apt is never changed).  Their image is split into linux-binary
 # (vmlinuz), linux-modules and linux-base (config, modules.*) under
 # /usr/lib/modules; the cache entry gets the same layout as the others
 # (boot/vmlinuz-KREL, boot/config-KREL, lib/modules/KREL).
@@ -30,9 +30,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/kernels.conf
 . "$HERE/kernels.conf"
+# shellcheck source=scripts/trixie-apt.sh
+. "$HERE/trixie-apt.sh"
 CACHE=${PRIMEDISP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/primedisp}
 mkdir -p "$CACHE/debs" "$CACHE/kernels"
-MIRROR=${PRIMEDISP_MIRROR:-http://deb.debian.org/debian}
 
 log() { echo "fetch-kernels: $*" >&2; }
 
@@ -50,35 +51,10 @@ apt_ready() {
 	fi
 }
 
-# The private apt configuration for trixie and trixie-backports.  Its lists
-# are fetched once (or with PRIMEDISP_APT_UPDATE=1).
-trixie_apt_ready() {
-	local d=$CACHE/apt-trixie kr=/usr/share/keyrings
-	APT_OPTS=(-o "Dir::Etc=$d/etc" -o "Dir::Etc::SourceList=$d/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$d/etc/sources.list.d"
-		-o "Dir::Etc::Preferences=$d/etc/preferences"
-		-o "Dir::Etc::PreferencesParts=$d/etc/preferences.d"
-		-o "Dir::State=$d/state" -o "Dir::State::status=$d/state/status"
-		-o "Dir::Cache=$d/cache" -o "APT::Architecture=amd64"
-		-o "APT::Architectures::=amd64" -o "APT::Sandbox::User=root")
-	[ -f "$d/.ready" ] && [ "${PRIMEDISP_APT_UPDATE:-0}" != 1 ] && return 0
-	mkdir -p "$d/etc/sources.list.d" "$d/etc/preferences.d" \
-		"$d/state/lists/partial" "$d/cache/archives/partial"
-	: >"$d/state/status"
-	local opt="[signed-by=$kr/debian-archive-trixie-stable.gpg,$kr/debian-archive-trixie-automatic.gpg]"
-	[ -f "$kr/debian-archive-trixie-stable.gpg" ] ||
-		{ log "no trixie keys in $kr (debian-archive-keyring)"; exit 1; }
-	printf 'deb %s %s trixie main\ndeb %s %s trixie-backports main\n' \
-		"$opt" "$MIRROR" "$opt" "$MIRROR" >"$d/etc/sources.list"
-	log "fetching trixie and trixie-backports package lists (private apt configuration in $d)"
-	apt_get update -qq >&2
-	touch "$d/.ready"
-}
-
 use_dist() {
 	case $(pd_series_dist "$1") in
 	bookworm) APT_OPTS=(); apt_ready ;;
-	trixie) trixie_apt_ready ;;
+	trixie) trixie_apt_ready; APT_OPTS=("${TRIXIE_APT_OPTS[@]}") ;;
 	esac
 }
 
@@ -136,21 +112,6 @@ fetch_unpack() {
 	dpkg -x "$deb" "$root"
 }
 
-# 7.x packages install under /usr/lib/modules/KREL (vmlinuz, config,
-# System.map there too); give ROOT the layout of the older kernels.
-relayout() {
-	local r=$1 rel=$2 f
-	[ -d "$r/usr/lib/modules/$rel" ] || return 0
-	mkdir -p "$r/lib/modules" "$r/boot"
-	mv "$r/usr/lib/modules/$rel" "$r/lib/modules/$rel"
-	for f in vmlinuz config System.map; do
-		[ -f "$r/lib/modules/$rel/$f" ] && mv "$r/lib/modules/$rel/$f" "$r/boot/$f-$rel"
-	done
-	# Its build/source links point at /usr/src: leave them as they are
-	# (nothing here follows them), like the older kernels' links.
-	return 0
-}
-
 provision() {
 	local series=$1 rel root img pkgs p
 	use_dist "$series"
@@ -174,7 +135,7 @@ provision() {
 	for p in $pkgs; do
 		fetch_unpack "$p" "$root.tmp"
 	done
-	relayout "$root.tmp" "$rel"
+	trixie_relayout "$root.tmp" "$rel"
 	fetch_unpack "linux-headers-$rel" "$root.tmp"
 	# The headers depend on a -common package and a kbuild package; take
 	# their exact names from the headers' Depends line.
