@@ -5,20 +5,25 @@
 #   make                  build primedisp.ko for KDIR (default: running kernel)
 #   make install          install it there (modules_install + depmod)
 #   make demo [K=6.12]    the main job: boot a VM, load primedisp, show it working
-#   make check [K=..] [T=..]  the whole test suite in a VM per kernel
+#   make check [K=..] [T=..]  the whole test suite in a VM per kernel (default:
+#                         the first-class series of scripts/kernels.conf)
 #   make check-loaded [K=..] [T=..]  the same with every host CPU kept busy
 #   make check-debug [T=..]   the suite under the debug kernel (KASAN, lockdep,
 #                         UBSAN, kmemleak, ...); K=debug works for shell too
 #   make debug-kernel     build the debug kernel into the cache
 #   make shell [K=6.12]   an interactive shell in a VM with primedisp loaded
-#   make lint             checkpatch --strict and sparse
+#   make lint             checkpatch --strict, and W=1 + sparse builds for every series
 #   make docs             the Sphinx book in build/docs/html (warnings are errors)
 #   make bench            benchmarks in a 6.12 VM against vkms, vgem, memcpy -> BENCHMARKS.md
-#   make kernels          download Debian's 6.1 and 6.12 kernels into the cache
+#   make kernels          download Debian's kernels of every series into the cache
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
+
+# The supported kernel series: scripts/kernels.conf is the one list.
+PD_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SERIES)
+PD_SMOKE_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SMOKE_SERIES)
 
 .PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench
 
@@ -33,18 +38,19 @@ install: modules
 
 kernels:
 	scripts/install-deps.sh
-	scripts/fetch-kernels.sh
+	scripts/fetch-kernels.sh $(PD_SERIES)
+	for k in $(PD_SMOKE_SERIES); do scripts/fetch-kernels.sh $$k || [ $$? = 3 ] || exit 1; done
 
 tests:
 	$(MAKE) -C igt-tests
 
-# `make check` tests both kernels unless K is given on the command line.
+# `make check` tests the first-class series unless K is given on the command line.
 check:
-	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check.sh
+	K="$(if $(filter command line,$(origin K)),$(K),$(PD_SERIES))" scripts/check.sh
 
 # The same run on a busy host: a busy loop per CPU for the whole run.
 check-loaded:
-	K="$(if $(filter command line,$(origin K)),$(K),6.1 6.12)" scripts/check-loaded.sh
+	K="$(if $(filter command line,$(origin K)),$(K),$(PD_SERIES))" scripts/check-loaded.sh
 
 # The debug kernel: built from Debian's linux-source-6.12 on first use.
 check-debug:
@@ -63,7 +69,10 @@ shell:
 lint:
 	scripts/install-deps.sh
 	scripts/lint.sh
-	for k in 6.1 6.12; do scripts/build-module.sh $$k C=2 CHECK=sparse >/dev/null || exit 1; done
+	for k in $(PD_SERIES) $(PD_SMOKE_SERIES); do \
+		scripts/fetch-kernels.sh $$k >/dev/null 2>&1 || [ $$? != 3 ] || continue; \
+		scripts/build-module.sh $$k C=2 CHECK=sparse >/dev/null || exit 1; \
+	done
 
 docs:
 	scripts/docs-build.sh

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * primedisp_compat.h - every difference between the kernels primedisp
- * supports (Linux 6.1 and 6.12) lives here and nowhere else.
+ * supports (Linux 6.1, 6.12 and 7.x: scripts/kernels.conf) lives here and
+ * nowhere else.
+ *
+ * The driver is written against the newest kernel's API; for older kernels
+ * this file maps that API back (a rename, a backport of a helper, a shim
+ * with the older signature of a callback).  Each item names the upstream
+ * release that made the difference.
  *
  * Copyright (C) 2026 The primedisp authors
  */
@@ -9,8 +15,8 @@
 #define PRIMEDISP_COMPAT_H
 
 /*
- * PD_KVER is the kernel's major * 100 + minor (601, 612), set by Kbuild
- * from the kernel tree we build against.
+ * PD_KVER is the kernel's major * 100 + minor (601, 612, 703), set by
+ * Kbuild from the kernel tree we build against.
  */
 #ifndef PD_KVER
 #error "PD_KVER must be set by primedisp's Kbuild"
@@ -18,30 +24,151 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 
+#include <drm/drm_atomic.h>
 #include <drm/drm_edid.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_mode_config.h>
 
-#if PD_KVER >= 611
+#if PD_KVER >= 613
+#include <drm/clients/drm_client_setup.h>
+#include <drm/drm_fbdev_shmem.h>
+#elif PD_KVER >= 611
 #include <drm/drm_fbdev_shmem.h>
 #else
 #include <drm/drm_fb_helper.h>
 #endif
 
 /*
- * fbdev emulation: 6.11 split the generic fbdev client into shmem and ttm
- * flavours; 6.1 only has the generic one, which works for shmem GEM.
+ * The state of an atomic update is a struct drm_atomic_commit since 7.2
+ * (the oldest 7.x whose headers Debian carries; 7.0 and 7.1 could not be
+ * checked); before, the same structure was called struct drm_atomic_state.
+ * The driver must not call the function drm_atomic_commit() itself: on the
+ * older kernels this name is the structure's.
  */
-static inline void pd_compat_fbdev_setup(struct drm_device *drm,
-					 unsigned int bpp)
+#if PD_KVER < 702
+#define drm_atomic_commit drm_atomic_state
+#endif
+
+/*
+ * fbdev emulation: since 6.13 it is one of the DRM clients that
+ * drm_client_setup() starts, with the driver's fbdev_probe
+ * (DRM_FBDEV_SHMEM_DRIVER_OPS).  Before, 6.11 and 6.12 had
+ * drm_fbdev_shmem_setup(); 6.1 only the generic client, which works for
+ * shmem GEM.  A NULL format means the default, XRGB8888.
+ */
+#if PD_KVER < 613
+static inline void drm_client_setup(struct drm_device *drm,
+				    const struct drm_format_info *format)
 {
+	unsigned int bpp = format ? format->cpp[0] * 8 : 32;
+
 #if PD_KVER >= 611
 	drm_fbdev_shmem_setup(drm, bpp);
 #else
 	drm_fbdev_generic_setup(drm, bpp);
 #endif
 }
+#endif
+
+/*
+ * The version-dependent members of primedisp's struct drm_driver: the
+ * fbdev client's probe (6.13 on, see drm_client_setup() above), and the
+ * driver date, which 6.14 removed from struct drm_driver.
+ */
+#if PD_KVER >= 614
+#define PD_COMPAT_DRIVER_OPS \
+	DRM_FBDEV_SHMEM_DRIVER_OPS
+#elif PD_KVER >= 613
+#define PD_COMPAT_DRIVER_OPS \
+	DRM_FBDEV_SHMEM_DRIVER_OPS, \
+	.date = "20261121"
+#else
+#define PD_COMPAT_DRIVER_OPS \
+	.date = "20261121"
+#endif
+
+/*
+ * hrtimer_setup() sets a timer up with its callback since 6.13 (6.15
+ * removed hrtimer_init()); a backport for the older kernels.
+ */
+#if PD_KVER < 613
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/*
+ * drm_mode_config_funcs.fb_create gets the format's info from the core
+ * since 6.17 (and drm_gem_fb_create() takes it too).  For the older
+ * kernels PD_COMPAT_FB_CREATE_SHIM(fn) defines fn_shim() with the older
+ * signature, which looks the info up as 6.17's core does and calls fn();
+ * PD_COMPAT_FB_CREATE(fn) is what goes into the funcs.  On 6.17 and later
+ * the shim is only a check of fn's type.
+ */
+#if PD_KVER >= 617
+#define PD_COMPAT_FB_CREATE_SHIM(fn) \
+	static_assert(__same_type(&(fn), \
+		((struct drm_mode_config_funcs *)NULL)->fb_create))
+#define PD_COMPAT_FB_CREATE(fn) fn
+#else
+/* The older helper finds the info itself. */
+#define drm_gem_fb_create(dev, file, info, mode_cmd) \
+	drm_gem_fb_create(dev, file, ((void)(info), (mode_cmd)))
+#define PD_COMPAT_FB_CREATE_SHIM(fn) \
+	static struct drm_framebuffer * \
+	fn##_shim(struct drm_device *dev, struct drm_file *file, \
+		  const struct drm_mode_fb_cmd2 *mode_cmd) \
+	{ \
+		return fn(dev, file, drm_get_format_info(dev, mode_cmd), \
+			  mode_cmd); \
+	}
+#define PD_COMPAT_FB_CREATE(fn) fn##_shim
+#endif
+
+/*
+ * drm_plane_helper_funcs.atomic_async_check has a third argument since
+ * 6.15: flip is true when drm_atomic_set_property() asks whether a plane
+ * other than the primary may change in an asynchronous page flip.  Before,
+ * the hook was only asked about legacy cursor updates: the shim passes
+ * false.  Same pattern as PD_COMPAT_FB_CREATE_SHIM().
+ */
+#if PD_KVER >= 615
+#define PD_COMPAT_ASYNC_CHECK_SHIM(fn) \
+	static_assert(__same_type(&(fn), \
+		((struct drm_plane_helper_funcs *)NULL)->atomic_async_check))
+#define PD_COMPAT_ASYNC_CHECK(fn) fn
+#else
+#define PD_COMPAT_ASYNC_CHECK_SHIM(fn) \
+	static int fn##_shim(struct drm_plane *plane, \
+			     struct drm_atomic_commit *state) \
+	{ \
+		return fn(plane, state, false); \
+	}
+#define PD_COMPAT_ASYNC_CHECK(fn) fn##_shim
+#endif
+
+/*
+ * The dma-buf core kept an attachment's mapping cached when the exporter
+ * asked for it (cache_sgt_mapping) until 6.16, which removed the flag.
+ * The flag's effect is only that map_dma_buf runs once per attachment:
+ * primedisp asks for it where the flag exists.
+ */
+#if PD_KVER >= 616
+#define PD_COMPAT_DMA_BUF_OPS \
+	.release = drm_gem_dmabuf_release
+#else
+#define PD_COMPAT_DMA_BUF_OPS \
+	.cache_sgt_mapping = true, \
+	.release = drm_gem_dmabuf_release
+#endif
 
 /*
  * platform_driver.remove returns void since 6.11; before that the void

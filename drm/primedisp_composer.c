@@ -581,7 +581,7 @@ int pd_composer_check(struct drm_crtc_state *state)
  * fails NULL is returned: what the output showed before stays.
  */
 static struct pd_snapshot *pd_snapshot_take(struct drm_crtc *crtc,
-					    struct drm_atomic_state *state)
+					    struct drm_atomic_commit *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 	struct pd_snapshot *snap = NULL;
@@ -612,7 +612,7 @@ static struct pd_snapshot *pd_snapshot_take(struct drm_crtc *crtc,
  * it waits for that (adding every plane to every commit instead would make
  * each flip a dependency of the next cursor move).
  */
-void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
+void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
 {
 	struct drm_crtc *crtc = &out->crtc;
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
@@ -643,7 +643,7 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state)
  * The latest snapshot with @plane's entry replaced by its current state.
  */
 void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
-			      struct drm_atomic_state *state)
+			      struct drm_atomic_commit *state)
 {
 	struct pd_snapshot *cur = pd_snapshot_get(out), *snap;
 	unsigned int i;

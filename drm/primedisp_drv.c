@@ -81,10 +81,9 @@ static struct platform_device *pd_self_pdev;
  */
 static struct drm_framebuffer *
 pd_fb_create(struct drm_device *drm, struct drm_file *file,
+	     const struct drm_format_info *info,
 	     const struct drm_mode_fb_cmd2 *mode_cmd)
 {
-	const struct drm_format_info *info;
-
 	if (!drm_any_plane_has_format(drm, mode_cmd->pixel_format,
 				      mode_cmd->modifier[0])) {
 		drm_dbg_kms(drm, "no plane supports format %p4cc, modifier 0x%llx\n",
@@ -92,14 +91,15 @@ pd_fb_create(struct drm_device *drm, struct drm_file *file,
 		return ERR_PTR(-EINVAL);
 	}
 	/* The core's size checks do not cover half a YUYV pixel pair. */
-	info = drm_format_info(mode_cmd->pixel_format);
 	if (!pd_format_width_ok(info, mode_cmd->width)) {
 		drm_dbg_kms(drm, "%p4cc needs an even width, not %u\n",
 			    &mode_cmd->pixel_format, mode_cmd->width);
 		return ERR_PTR(-EINVAL);
 	}
-	return drm_gem_fb_create(drm, file, mode_cmd);
+	return drm_gem_fb_create(drm, file, info, mode_cmd);
 }
+
+PD_COMPAT_FB_CREATE_SHIM(pd_fb_create);
 
 /*
  * The helpers' default commit tail, except that it waits for the flip to
@@ -107,7 +107,7 @@ pd_fb_create(struct drm_device *drm, struct drm_file *file,
  * change within 100 ms, which under a heavily loaded emulator can expire
  * and WARN although nothing is wrong.
  */
-static void pd_atomic_commit_tail(struct drm_atomic_state *old_state)
+static void pd_atomic_commit_tail(struct drm_atomic_commit *old_state)
 {
 	struct drm_device *drm = old_state->dev;
 
@@ -125,7 +125,7 @@ static const struct drm_mode_config_helper_funcs pd_mode_config_helpers = {
 };
 
 static const struct drm_mode_config_funcs pd_mode_config_funcs = {
-	.fb_create = pd_fb_create,
+	.fb_create = PD_COMPAT_FB_CREATE(pd_fb_create),
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
@@ -179,6 +179,7 @@ static const struct drm_driver pd_drm_driver = {
 			   DRIVER_RENDER,
 	.fops = &pd_fops,
 	PD_COMPAT_GEM_PRIME_OPS,
+	PD_COMPAT_DRIVER_OPS,
 	.gem_prime_import = pd_gem_prime_import,
 	.dumb_create = pd_dumb_create,
 	.gem_create_object = pd_gem_create_object,
@@ -187,7 +188,6 @@ static const struct drm_driver pd_drm_driver = {
 	.debugfs_init = pd_debugfs_init,
 	.name = PD_DRIVER_NAME,
 	.desc = PD_DRIVER_DESC,
-	.date = PD_DRIVER_DATE,
 	.major = PD_DRIVER_MAJOR,
 	.minor = PD_DRIVER_MINOR,
 };
@@ -348,7 +348,7 @@ static int pd_probe(struct platform_device *pdev)
 		return ret;
 
 	if (pd->config.fbdev)
-		pd_compat_fbdev_setup(drm, 32);
+		drm_client_setup(drm, NULL);
 
 	drm_info(drm, "%s %d.%d ready: %u output(s), preferred mode %ux%u@%u\n",
 		 PD_DRIVER_DESC, PD_DRIVER_MAJOR, PD_DRIVER_MINOR,

@@ -25,10 +25,11 @@
 #include <drm/drm_rect.h>
 #include <drm/drm_writeback.h>
 
+#include "primedisp_compat.h"
+
 #define PD_DRIVER_NAME		"primedisp"
 #define PD_OF_COMPATIBLE	"primedisp,virtual-display"
 #define PD_DRIVER_DESC		"primedisp PRIME display driver"
-#define PD_DRIVER_DATE		"20261121"
 #define PD_DRIVER_MAJOR		1
 #define PD_DRIVER_MINOR		0
 
@@ -312,9 +313,9 @@ void pd_composer_queue_writeback(struct pd_output *out,
 				 struct drm_connector_state *state);
 void pd_composer_flush_writeback(struct pd_output *out);
 int pd_composer_check(struct drm_crtc_state *state);
-void pd_composer_commit(struct pd_output *out, struct drm_atomic_state *state);
+void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state);
 void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
-			      struct drm_atomic_state *state);
+			      struct drm_atomic_commit *state);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);

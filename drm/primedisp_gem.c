@@ -158,12 +158,11 @@ err_free:
 }
 
 static const struct dma_buf_ops pd_dmabuf_ops = {
-	.cache_sgt_mapping = true,
 	.attach = drm_gem_map_attach,
 	.detach = drm_gem_map_detach,
 	.map_dma_buf = pd_gem_map_dma_buf,
 	.unmap_dma_buf = drm_gem_unmap_dma_buf,	/* unmaps and frees the table */
-	.release = drm_gem_dmabuf_release,
+	PD_COMPAT_DMA_BUF_OPS,
 	.mmap = drm_gem_dmabuf_mmap,
 	.vmap = drm_gem_dmabuf_vmap,
 	.vunmap = drm_gem_dmabuf_vunmap,

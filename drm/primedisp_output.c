@@ -189,13 +189,13 @@ static enum drm_mode_status pd_crtc_mode_valid(struct drm_crtc *crtc,
 }
 
 static void pd_crtc_atomic_enable(struct drm_crtc *crtc,
-				  struct drm_atomic_state *state)
+				  struct drm_atomic_commit *state)
 {
 	drm_crtc_vblank_on(crtc);
 }
 
 static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
-				   struct drm_atomic_state *state)
+				   struct drm_atomic_commit *state)
 {
 	drm_crtc_vblank_off(crtc);
 	/* No vblank will hand pending writeback jobs over any more. */
@@ -207,7 +207,7 @@ static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
  * the commit needs memory for once it is accepted is allocated here.
  */
 static int pd_crtc_atomic_check(struct drm_crtc *crtc,
-				struct drm_atomic_state *state)
+				struct drm_atomic_commit *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 
@@ -223,7 +223,7 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
  * moment it is set, tearing allowed.
  */
 static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
-				 struct drm_atomic_state *state)
+				 struct drm_atomic_commit *state)
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
 
@@ -402,7 +402,7 @@ static const struct drm_encoder_helper_funcs pd_wb_encoder_helper_funcs = {
 };
 
 static void pd_wb_atomic_commit(struct drm_connector *connector,
-				struct drm_atomic_state *state)
+				struct drm_atomic_commit *state)
 {
 	struct drm_connector_state *conn_state =
 		drm_atomic_get_new_connector_state(state, connector);
@@ -474,8 +474,8 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	int ret;
 
 	spin_lock_init(&out->lock);
-	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	out->vblank_timer.function = pd_vblank_timer_fn;
+	hrtimer_setup(&out->vblank_timer, pd_vblank_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS);
 
 	ret = pd_planes_init(pd, out, index);
 	if (ret)

@@ -41,7 +41,7 @@ static bool pd_plane_format_mod_supported(struct drm_plane *plane,
 }
 
 static int pd_plane_atomic_check(struct drm_plane *plane,
-				 struct drm_atomic_state *state)
+				 struct drm_atomic_commit *state)
 {
 	struct drm_plane_state *new_state =
 		drm_atomic_get_new_plane_state(state, plane);
@@ -72,7 +72,7 @@ static int pd_plane_atomic_check(struct drm_plane *plane,
 }
 
 static void pd_plane_atomic_update(struct drm_plane *plane,
-				   struct drm_atomic_state *state)
+				   struct drm_atomic_commit *state)
 {
 	/*
 	 * Nothing to program: the new framebuffer is what the output shows
@@ -87,16 +87,21 @@ static void pd_plane_atomic_update(struct drm_plane *plane,
  * once instead of at the next vblank, so that moving the cursor never waits
  * for a pending page flip.  A buffer that still has an unsignalled implicit
  * write fence takes the normal, fenced path instead: the async path does
- * not wait for fences.
+ * not wait for fences.  In an asynchronous page flip (@flip) only the
+ * primary plane may change, which the core checks without asking us: any
+ * other plane is refused here.
  */
 static int pd_plane_atomic_async_check(struct drm_plane *plane,
-				       struct drm_atomic_state *state)
+				       struct drm_atomic_commit *state,
+				       bool flip)
 {
 	struct drm_plane_state *new_state =
 		drm_atomic_get_new_plane_state(state, plane);
 	struct drm_framebuffer *fb = new_state->fb;
 	unsigned int i;
 
+	if (flip)
+		return -EINVAL;
 	if (plane->type != DRM_PLANE_TYPE_CURSOR || !plane->state->fb || !fb)
 		return -EINVAL;
 	for (i = 0; i < fb->format->num_planes; i++)
@@ -107,8 +112,10 @@ static int pd_plane_atomic_async_check(struct drm_plane *plane,
 	return 0;
 }
 
+PD_COMPAT_ASYNC_CHECK_SHIM(pd_plane_atomic_async_check);
+
 static void pd_plane_atomic_async_update(struct drm_plane *plane,
-					 struct drm_atomic_state *state)
+					 struct drm_atomic_commit *state)
 {
 	struct drm_plane_state *new_state =
 		drm_atomic_get_new_plane_state(state, plane);
@@ -135,7 +142,7 @@ static void pd_plane_atomic_async_update(struct drm_plane *plane,
 static const struct drm_plane_helper_funcs pd_plane_helper_funcs = {
 	.atomic_check = pd_plane_atomic_check,
 	.atomic_update = pd_plane_atomic_update,
-	.atomic_async_check = pd_plane_atomic_async_check,
+	.atomic_async_check = PD_COMPAT_ASYNC_CHECK(pd_plane_atomic_async_check),
 	.atomic_async_update = pd_plane_atomic_async_update,
 };
 

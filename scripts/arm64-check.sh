@@ -5,7 +5,9 @@
 # arm64 kernel in qemu-system-aarch64 -M virt (TCG), booted with QEMU's own
 # DT plus dts/primedisp-overlay.dtso.
 #
-# Usage: scripts/arm64-check.sh [6.1|6.12]...   (default: both)
+# Usage: scripts/arm64-check.sh [SERIES]...
+#   (default: the first-class series of scripts/kernels.conf; 7.x from
+#   trixie-backports, cross-built in the trixie build root)
 #
 # Per kernel series:
 #   1. scripts/build-module.sh --arch arm64: primedisp.ko cross-built
@@ -22,7 +24,7 @@
 # Output, one line per check, as scripts/check.sh's host_suite() reads it:
 #   PASS arm64@SERIES-NAME
 #   FAIL arm64@SERIES-NAME: REASON      (details follow, indented)
-# NAME is build-w1-sparse, then the guest's own checks (module-load, dt-probe,
+# NAME is build-w1-sparse (build-w1 on 7.x, where kbuild turns sparse off), then the guest's own checks (module-load, dt-probe,
 # dt-settings, prime, scanout, crc, no-leak, module-unload; see
 # arm64/dt-probe.c and arm64/init.sh), then kernel-log: any kernel report
 # (the patterns of vm-run.sh) in the guest's log is a failure.  Exit status
@@ -54,11 +56,14 @@ INITRAMFS_FORMAT=1
 # The checks the guest reports, in order; a missing one is a failure.
 GUEST_CHECKS="module-load dt-probe dt-settings prime scanout crc no-leak module-unload"
 
-[ $# -gt 0 ] || set -- 6.1 6.12
+# shellcheck source=scripts/kernels.conf
+. "$top/scripts/kernels.conf"
+# shellcheck disable=SC2086  # lists of series
+[ $# -gt 0 ] || set -- $PD_SERIES
 for s in "$@"; do
-	case $s in
-	6.1 | 6.12) ;;
-	*) echo "usage: $0 [6.1|6.12]..." >&2; exit 2 ;;
+	case " $PD_SERIES $PD_SMOKE_SERIES " in
+	*" $s "*) ;;
+	*) echo "usage: $0 [SERIES]... (series of scripts/kernels.conf)" >&2; exit 2 ;;
 	esac
 done
 
@@ -235,7 +240,10 @@ run_series() {
 
 	ko=$("$top/scripts/build-module.sh" --arch arm64 "$s" C=2 CHECK=sparse 2>"$out/build-$s.err")
 	rc=$?
-	if [ $rc -eq 0 ]; then
+	if [ $rc -eq 0 ] && grep -q '^build-module: sparse not run' "$out/build-$s.err"; then
+		# 7.x: kbuild turned sparse off (trixie's is too old for the headers).
+		pass "$s-build-w1"
+	elif [ $rc -eq 0 ]; then
 		pass "$s-build-w1-sparse"
 	else
 		fail "$s-build-w1-sparse" "cross build for arm64 $([ $rc -eq 2 ] && echo printed warnings || echo failed)" \

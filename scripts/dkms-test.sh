@@ -5,7 +5,18 @@
 # build` and `dkms install` against Debian's headers of each kernel, in
 # private trees only.
 #
-# Usage: scripts/dkms-test.sh [6.1|6.12]...   (default: both)
+# Usage: scripts/dkms-test.sh [SERIES]...
+#   (default: the first-class series of scripts/kernels.conf)
+#
+# The 7.x kernels need gcc-14: for them dkms itself (trixie's) runs in the
+# trixie build root (scripts/build-root.sh), with the private trees and the
+# kernel bind-mounted at the same paths; everything below holds inside it.
+#
+# First, the check "dkms@exclusive-range": dkms.conf's BUILD_EXCLUSIVE_KERNEL
+# accepts a release of each series of scripts/kernels.conf that Debian
+# carries (a smoke series whose kernel is gone from the archive, so never
+# tested, must be refused) and refuses the series around them (6.0, 6.2,
+# 6.11, 6.13, 7.4, 8.0 ...): its range is exactly what is tested.
 #
 # Prints one line per kernel on stdout and nothing else:
 #   PASS dkms@build-install-KREL
@@ -39,14 +50,17 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/kernels.conf
+. "$top/scripts/kernels.conf"
 base="$top/build/dkms"
 arch=$(uname -m)
 
-[ $# -gt 0 ] || set -- 6.1 6.12
+# shellcheck disable=SC2086  # lists of series
+[ $# -gt 0 ] || set -- $PD_SERIES
 for s in "$@"; do
-	case $s in
-	6.1 | 6.12) ;;
-	*) echo "usage: $0 [6.1|6.12]..." >&2; exit 2 ;;
+	case " $PD_SERIES $PD_SMOKE_SERIES " in
+	*" $s "*) ;;
+	*) echo "usage: $0 [SERIES]... (series of scripts/kernels.conf)" >&2; exit 2 ;;
 	esac
 done
 
@@ -83,6 +97,9 @@ if unshare --mount --propagation private true 2>/dev/null; then
 	use_ns=1
 fi
 
+# For a 7.x series: the build root command that wraps dkms (set per series).
+in_root=()
+
 # run_dkms T LOG ARGS...: run dkms with T's private trees and key, output to LOG.
 run_dkms() {
 	local t=$1 log=$2
@@ -95,7 +112,7 @@ run_dkms() {
 	echo "# dkms $*" >>"$log"
 	if [ -n "$use_ns" ]; then
 		# shellcheck disable=SC2016  # expanded by the inner bash
-		"${envs[@]}" unshare --mount --propagation private -- bash -c '
+		"${in_root[@]}" "${envs[@]}" unshare --mount --propagation private -- bash -c '
 			set -e
 			mount --bind "$1" /etc/dkms
 			for d in /lib/modules /var/lib/dkms /usr/src /boot; do
@@ -108,7 +125,7 @@ run_dkms() {
 			exec dkms "$@"' bash "$t/etc-dkms" "$1" "${trees[@]}" "${@:2}" \
 			>>"$log" 2>&1
 	else
-		"${envs[@]}" dkms "$1" "${trees[@]}" "${@:2}" >>"$log" 2>&1
+		"${in_root[@]}" "${envs[@]}" dkms "$1" "${trees[@]}" "${@:2}" >>"$log" 2>&1
 	fi
 }
 
@@ -158,6 +175,10 @@ test_series() {
 	fi
 	read -r _ krel root <<<"$out"
 	kdir="$root/usr/src/linux-headers-$krel"
+	in_root=()
+	if [ "$(pd_series_dist "$series")" = trixie ]; then
+		in_root=("$top/scripts/build-root.sh" run -b "$base" -b "$root" --)
+	fi
 
 	t="$base/$krel"
 	rm -rf "${t:?}"
@@ -166,7 +187,7 @@ test_series() {
 	log="$t/log/dkms.log"
 	: >"$log"
 
-	if why=$(host_conf_problem); then
+	if [ ${#in_root[@]} = 0 ] && why=$(host_conf_problem); then
 		fail "$krel" "$why"
 		return
 	fi
@@ -270,6 +291,34 @@ test_series() {
 
 	echo "PASS dkms@build-install-$krel"
 }
+
+# exclusive_range: dkms.conf's BUILD_EXCLUSIVE_KERNEL against the series.
+exclusive_range() {
+	local re rel s bad=
+	# shellcheck disable=SC1091  # dkms reads dkms.conf the same way
+	re=$(set +eu; . "$top/dkms.conf" >/dev/null 2>&1; echo "$BUILD_EXCLUSIVE_KERNEL")
+	for s in $PD_SERIES $PD_SMOKE_SERIES; do
+		rel="$s.5-amd64"
+		[ "$s" = 6.1 ] && rel=6.1.0-57-amd64
+		if [[ " $PD_SMOKE_SERIES " == *" $s "* ]] &&
+			! "$top/scripts/fetch-kernels.sh" "$s" >/dev/null 2>&1; then
+			[[ $rel =~ $re ]] && bad+=" $s (accepted, not tested: Debian has no kernel)"
+			continue
+		fi
+		[[ $rel =~ $re ]] || bad+=" $s (not accepted)"
+	done
+	for s in 5.15 6.0 6.2 6.6 6.11 6.13 6.19 7.4 7.10 8.0 10.1; do
+		[[ " $PD_SERIES $PD_SMOKE_SERIES " == *" $s "* ]] && continue
+		[[ "$s.1-amd64" =~ $re ]] && bad+=" $s (accepted)"
+	done
+	if [ -n "$bad" ]; then
+		echo "FAIL dkms@exclusive-range: BUILD_EXCLUSIVE_KERNEL='$re' does not match scripts/kernels.conf:$bad"
+		failed=1
+	else
+		echo "PASS dkms@exclusive-range"
+	fi
+}
+exclusive_range
 
 if ! ensure_tools >"$base/apt.log" 2>&1; then
 	for s in "$@"; do

@@ -21,7 +21,12 @@
 # :arm64 packages need arm64 as a dpkg foreign architecture; it is added
 # (once, followed by `apt-get update`) if missing.
 #
-# Usage: scripts/fetch-arm64.sh [6.1|6.12]...   (default: both)
+# The 7.x series (trixie-backports) come through the private apt
+# configuration of scripts/trixie-apt.sh, from their split packages
+# (linux-binary, linux-modules, linux-base :arm64), with the same layout.
+#
+# Usage: scripts/fetch-arm64.sh [SERIES]...
+#   (default: the bookworm series of scripts/kernels.conf)
 # Prints nothing on stdout except, per kernel, "SERIES KREL ROOT", and last
 # "busybox PATH" (the static arm64 busybox binary).
 # Environment: PRIMEDISP_CACHE (default ~/.cache/primedisp)
@@ -29,6 +34,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/kernels.conf
+. "$HERE/kernels.conf"
+# shellcheck source=scripts/trixie-apt.sh
+. "$HERE/trixie-apt.sh"
 CACHE=${PRIMEDISP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/primedisp}
 A64=$CACHE/arm64
 mkdir -p "$CACHE/debs" "$A64/kernels"
@@ -40,7 +49,8 @@ die() { log "$*"; exit 1; }
 # derived from apt (which release, which busybox) are remembered under it,
 # as vm-run.sh does, because each apt-cache call takes seconds.
 apt_key() {
-	{ stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin 2>/dev/null || true
+	{ stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin \
+		"$CACHE/apt-trixie/state/lists" 2>/dev/null || true
 		cat "$HERE/fetch-kernels.sh" "$HERE/fetch-arm64.sh"; } | sha256sum | cut -c1-16
 }
 
@@ -61,18 +71,23 @@ apt_ready() {
 }
 
 # pkg_version NAME:ARCH
-pkg_version() { apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1; }
+# apt for the series being provisioned: the host's (bookworm) or the
+# private trixie configuration (set by provision()).
+APT_OPTS=()
+apt_cache() { apt-cache "${APT_OPTS[@]}" "$@"; }
+
+pkg_version() { apt_cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1; }
 
 # fetch_unpack NAME ARCH ROOT: download (if not cached) and unpack.
 fetch_unpack() {
 	local pkg=$1 arch=$2 root=$3 ver deb
-	apt_ready
+	[ ${#APT_OPTS[@]} -gt 0 ] || apt_ready
 	ver=$(pkg_version "$pkg:$arch")
 	[ -n "$ver" ] || die "package $pkg:$arch not found in the archive"
 	deb=$CACHE/debs/${pkg}_${ver//:/%3a}_$arch.deb
 	if [ ! -f "$deb" ]; then
 		log "downloading $pkg:$arch $ver"
-		(cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User=root \
+		(cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" download -q -o APT::Sandbox::User=root \
 			"$pkg:$arch=$ver" >&2)
 		[ -f "$deb" ] || die "apt-get download gave no $deb"
 	fi
@@ -101,7 +116,12 @@ discover() {
 }
 
 provision() {
-	local series=$1 rel root img dep hdr
+	local series=$1 rel root img dep hdr p pkgs
+	APT_OPTS=()
+	if [ "$(pd_series_dist "$series")" = trixie ]; then
+		trixie_apt_ready
+		APT_OPTS=("${TRIXIE_APT_OPTS[@]}")
+	fi
 	rel=$(discover "$series")
 	root=$A64/kernels/$rel
 	if [ -f "$root/.complete" ]; then
@@ -112,10 +132,19 @@ provision() {
 	rm -rf "$root.tmp"
 	mkdir -p "$root.tmp"
 	img=linux-image-$rel-unsigned
-	apt-cache show "$img:arm64" >/dev/null 2>&1 || img=linux-image-$rel
-	fetch_unpack "$img" arm64 "$root.tmp"
+	apt_cache show "$img:arm64" >/dev/null 2>&1 || img=linux-image-$rel
+	if apt_cache show "linux-binary-$rel:arm64" >/dev/null 2>&1; then
+		# 7.x: the image package is a meta package over these three.
+		pkgs="linux-binary-$rel linux-modules-$rel linux-base-$rel"
+	else
+		pkgs=$img
+	fi
+	for p in $pkgs; do
+		fetch_unpack "$p" arm64 "$root.tmp"
+	done
+	trixie_relayout "$root.tmp" "$rel"
 	fetch_unpack "linux-headers-$rel" arm64 "$root.tmp"
-	for dep in $(apt-cache show --no-all-versions "linux-headers-$rel:arm64" |
+	for dep in $(apt_cache show --no-all-versions "linux-headers-$rel:arm64" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//; s/ |.*//'); do
 		case $dep in
 		linux-headers-*-common) fetch_unpack "$dep" all "$root.tmp" ;;
@@ -130,7 +159,8 @@ provision() {
 	[ -x "$hdr/scripts/basic/fixdep" ] || die "no kbuild host tools for $rel"
 	depmod -b "$root.tmp" "$rel"
 	# As in fetch-kernels.sh: the Makefile includes -common by absolute path.
-	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
+	sed -i -e "s|^include /usr/src/|include $root/usr/src/|" \
+		-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$root/usr/src/|" "$hdr/Makefile"
 	touch "$root.tmp/.complete"
 	rm -rf "$root"
 	mv "$root.tmp" "$root"
@@ -139,6 +169,7 @@ provision() {
 
 busybox() {
 	local ver dir=$A64/busybox key='' have=
+	APT_OPTS=()	# bookworm's, whatever the kernels' series
 	[ -f "$dir/.complete" ] && read -r key have <"$dir/.complete"
 	if [ "$key" != "$(apt_key)" ]; then
 		apt_ready
@@ -154,11 +185,15 @@ busybox() {
 	echo "busybox $dir/bin/busybox"
 }
 
-[ $# -gt 0 ] || set -- 6.1 6.12
+if [ $# -eq 0 ]; then
+	for s in $PD_SERIES; do
+		[ "$(pd_series_dist "$s")" = bookworm ] && set -- "$@" "$s"
+	done
+fi
 for s in "$@"; do
-	case $s in
-	6.1 | 6.12) ;;
-	*) die "unknown kernel series '$s' (supported: 6.1 6.12)" ;;
+	case " $PD_SERIES $PD_SMOKE_SERIES " in
+	*" $s "*) ;;
+	*) die "unknown kernel series '$s' (known: $PD_SERIES $PD_SMOKE_SERIES)" ;;
 	esac
 done
 for s in "$@"; do

@@ -8,8 +8,9 @@
 set -euo pipefail
 
 PKGS=(
-	# module build against Debian's headers
-	gcc make rsync kmod xz-utils zstd dwarves bc
+	# module build against Debian's headers; mmdebstrap makes the trixie
+	# build root (gcc-14) for the 7.x kernels (scripts/build-root.sh)
+	gcc make rsync kmod xz-utils zstd dwarves bc mmdebstrap
 	# userspace tools and tests
 	pkg-config libdrm-dev libpng-dev libdrm-tests
 	# the VM

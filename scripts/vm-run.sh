@@ -85,7 +85,8 @@ Boot a Debian test kernel in QEMU (TCG) and run COMMAND there as root with
 just boots and powers off.
 
 Options:
-  -k, --kernel SERIES   kernel series: 6.1 or 6.12 (default 6.12), or debug
+  -k, --kernel SERIES   kernel series of scripts/kernels.conf: 6.1, 6.12,
+                        7.x (default 6.12), or debug
                         (scripts/build-debug-kernel.sh: KASAN, lockdep, ...)
   -m, --module PATH     load this .ko first (its 'depends' with modprobe,
                         then insmod PATH \$PRIMEDISP_PARAMS); exported to
@@ -334,8 +335,9 @@ find_kernel() {
 	fi
 	[[ $SERIES =~ ^[0-9.]+$ ]] || die "bad kernel series '$SERIES'"
 	memo=$CACHE/vm-run-kernel-$SERIES
-	key=$( { stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin 2>/dev/null || true
-		cat "$HERE/fetch-kernels.sh"; } | sha256sum | cut -c1-16)
+	key=$( { stat -c %Y /var/lib/apt/lists /var/cache/apt/pkgcache.bin \
+		"$CACHE/apt-trixie/state/lists" 2>/dev/null || true
+		cat "$HERE/fetch-kernels.sh" "$HERE/kernels.conf"; } | sha256sum | cut -c1-16)
 	if [ -f "$memo" ]; then
 		read -r mkey _ KREL ROOT <"$memo" || true
 		[ "${mkey:-}" = "$key" ] && [ -f "${ROOT:-/nonexistent}/.complete" ] && return
