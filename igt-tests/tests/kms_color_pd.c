@@ -420,7 +420,7 @@ static void test_invalid(void)
 	pd_assert_eq(set_color_raw(&s, NULL, 0, NULL, 0, dec, LUT_SIZE, t), 0);
 	/* Blobs of the wrong element or total size (the core's checks). */
 	pd_assert_eq(set_color_raw(&s, NULL, 0, &m, sizeof(m) - 8, NULL, 0, t), -EINVAL);
-	pd_assert_eq(set_color_raw(&s, NULL, 0, lut, sizeof(m), NULL, 0, t), -EINVAL);
+	pd_assert_eq(set_color_raw(&s, NULL, 0, lut, sizeof(m) + 8, NULL, 0, t), -EINVAL);
 	/* An id that is no blob. */
 	req = drmModeAtomicAlloc();
 	pd_req_add(req, s.d.fd, s.d.out.crtc, T_CRTC, "GAMMA_LUT", s.d.out.crtc);
