@@ -394,11 +394,15 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	int width = snap->width, height = snap->height;
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
 	u64 t0 = ktime_get_ns();
+	struct pd_color color;
+	bool color_on;
 	u8 *bytes = NULL;
 	int ret = -ENOMEM;
 
 	if (!snap->active || width <= 0 || height <= 0)
 		return -EINVAL;
+	/* Colour management changes every pixel: no CRC-only shortcut. */
+	color_on = pd_color_prepare(&color, snap);
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
 	acc = kvmalloc_array(width, sizeof(*acc), GFP_KERNEL);
@@ -441,7 +445,7 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	}
 
 	for (y = 0; y < height; y++) {
-		if (!t->wb_fb) {
+		if (!t->wb_fb && !color_on) {
 			/* Only the CRC needs the row. */
 			pd_compose_crc_row(layers, nl, y, width, acc, px, tmp,
 					   bytes);
@@ -459,6 +463,8 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 			pd_blend(acc + l->cx1, px, l->cx2 - l->cx1, l->alpha,
 				 l->blend);
 		}
+		if (color_on)
+			pd_color_apply(&color, acc, width);
 		if (t->crc) {
 			pd_crc_line(acc, width, bytes);
 			t->crc_value = crc32_le(t->crc_value, bytes, width * 4);
@@ -494,6 +500,7 @@ static void pd_snapshot_release(struct kref *ref)
 
 	for (i = 0; i < snap->nplanes; i++)
 		drm_framebuffer_put(snap->planes[i].fb);
+	pd_color_snapshot_release(snap);
 	kfree(snap);
 }
 
@@ -625,6 +632,7 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
 	snap->active = cs->active;
 	snap->width = cs->mode.hdisplay;
 	snap->height = cs->mode.vdisplay;
+	pd_color_snapshot(snap, cs);
 	drm_for_each_plane_mask(plane, crtc->dev, cs->plane_mask) {
 		struct drm_plane_state *ps =
 			drm_atomic_get_new_plane_state(state, plane);
@@ -657,6 +665,7 @@ void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
 		snap->active = cur->active;
 		snap->width = cur->width;
 		snap->height = cur->height;
+		pd_color_snapshot_copy(snap, cur);
 		for (i = 0; i < cur->nplanes; i++) {
 			const struct pd_snap_plane *sp = &cur->planes[i];
 			struct pd_snap_plane *np = &snap->planes[snap->nplanes++];

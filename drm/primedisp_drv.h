@@ -47,6 +47,14 @@
 #define PD_MAX_PLANES		8
 #define PD_NUM_OVERLAYS		2
 
+/*
+ * Colour management: entries of the degamma and gamma LUTs, and of the
+ * legacy gamma table (a GAMMA_LUT of that size is accepted too).
+ */
+#define PD_DEGAMMA_LUT_SIZE	1024
+#define PD_GAMMA_LUT_SIZE	1024
+#define PD_LEGACY_GAMMA_SIZE	256
+
 /* Largest cursor (reported through DRM_CAP_CURSOR_WIDTH/HEIGHT). */
 #define PD_CURSOR_MAX		512
 
@@ -138,6 +146,9 @@ struct pd_snap_plane {
  * @height: mode height
  * @nplanes: number of entries in @planes
  * @planes: the visible planes, sorted by zpos, bottom first
+ * @degamma_lut: the CRTC's DEGAMMA_LUT blob (a reference), or NULL
+ * @ctm: its CTM blob (a reference), or NULL
+ * @gamma_lut: its GAMMA_LUT blob (a reference), or NULL
  */
 struct pd_snapshot {
 	struct kref ref;
@@ -145,6 +156,29 @@ struct pd_snapshot {
 	int width, height;
 	unsigned int nplanes;
 	struct pd_snap_plane planes[PD_MAX_PLANES];
+	struct drm_property_blob *degamma_lut;
+	struct drm_property_blob *ctm;
+	struct drm_property_blob *gamma_lut;
+};
+
+/**
+ * struct pd_color - a snapshot's colour stages, ready for the composer
+ * @degamma: degamma LUT entries, or NULL
+ * @degamma_n: number of @degamma entries
+ * @gamma: gamma LUT entries, or NULL
+ * @gamma_n: number of @gamma entries
+ * @ctm: CTM coefficients, row-major, signed Q16 (clamped)
+ * @has_ctm: apply @ctm
+ * @active: any stage is on
+ */
+struct pd_color {
+	const struct drm_color_lut *degamma;
+	unsigned int degamma_n;
+	const struct drm_color_lut *gamma;
+	unsigned int gamma_n;
+	s64 ctm[9];
+	bool has_ctm;
+	bool active;
 };
 
 /**
@@ -306,6 +340,16 @@ void pd_read_pixels(const struct pd_src *s, unsigned int x, unsigned int y,
 void pd_write_pixels(u32 format, const struct pd_px *in, unsigned int n,
 		     u8 *dst);
 void pd_crc_line(const struct pd_px *in, unsigned int n, u8 *dst);
+
+int pd_color_init(struct drm_crtc *crtc);
+int pd_color_check(struct drm_crtc_state *state);
+void pd_color_snapshot(struct pd_snapshot *snap,
+		       const struct drm_crtc_state *state);
+void pd_color_snapshot_copy(struct pd_snapshot *snap,
+			    const struct pd_snapshot *src);
+void pd_color_snapshot_release(struct pd_snapshot *snap);
+bool pd_color_prepare(struct pd_color *c, const struct pd_snapshot *snap);
+void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n);
 
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);

@@ -210,9 +210,13 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 				struct drm_atomic_commit *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	int ret;
 
 	if (cs->async_flip && drm_atomic_crtc_needs_modeset(cs))
 		return -EINVAL;
+	ret = pd_color_check(cs);
+	if (ret)
+		return ret;
 	return pd_composer_check(cs);
 }
 
@@ -488,6 +492,9 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&out->crtc, &pd_crtc_helper_funcs);
+	ret = pd_color_init(&out->crtc);
+	if (ret)
+		return ret;
 
 	ret = pd_composer_init(out);
 	if (ret)

@@ -255,6 +255,14 @@ void pd_req_modeset(struct pd_display *d, drmModeAtomicReqPtr req)
 	pd_req_add(req, d->fd, d->out.conn, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->out.crtc);
 	pd_req_add(req, d->fd, d->out.crtc, DRM_MODE_OBJECT_CRTC, "MODE_ID", d->mode_blob);
 	pd_req_add(req, d->fd, d->out.crtc, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+	/* Colour management off, whatever an earlier test left behind. */
+	for (int i = 0; i < 3; i++) {
+		static const char *const names[] = { "DEGAMMA_LUT", "CTM", "GAMMA_LUT" };
+		uint32_t id = pd_prop_id(d->fd, d->out.crtc, DRM_MODE_OBJECT_CRTC, names[i]);
+
+		if (id)
+			drmModeAtomicAddProperty(req, d->out.crtc, id, 0);
+	}
 }
 
 int pd_commit(struct pd_display *d, drmModeAtomicReqPtr req, uint32_t flags)

@@ -69,7 +69,10 @@ void pd_req_add(drmModeAtomicReqPtr req, int fd, uint32_t obj, uint32_t type,
 /* Add @cfg for @plane to @req (CRTC_ID/FB_ID too). */
 void pd_req_plane(struct pd_display *d, drmModeAtomicReqPtr req, uint32_t plane,
 		  const struct pd_plane_cfg *cfg);
-/* Add the output's mode set (connector, CRTC active with the mode). */
+/*
+ * Add the output's mode set (connector, CRTC active with the mode, its
+ * colour management off).
+ */
 void pd_req_modeset(struct pd_display *d, drmModeAtomicReqPtr req);
 /* Commit @req with @flags; returns 0 or -errno. */
 int pd_commit(struct pd_display *d, drmModeAtomicReqPtr req, uint32_t flags);

@@ -181,7 +181,10 @@ static bool enum_value(int fd, uint32_t prop_id, const char *entry, uint64_t *va
 	return found;
 }
 
-/* Commit the defaults of plane_prop_defaults[] where a plane differs. */
+/*
+ * Commit the defaults of plane_prop_defaults[] where a plane differs, and
+ * turn the CRTC's colour management off.
+ */
 static void reset_plane_props(struct pd_screen *s)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
@@ -219,6 +222,19 @@ static void reset_plane_props(struct pd_screen *s)
 						(unsigned long long)cur[prop]);
 			n++;
 		}
+	}
+	/* And the CRTC's colour management off (clients may not know it). */
+	for (size_t k = 0; k < 3; k++) {
+		static const char *const names[] = { "DEGAMMA_LUT", "CTM", "GAMMA_LUT" };
+		uint32_t id = pd_prop_id(s->fd, s->crtc, DRM_MODE_OBJECT_CRTC, names[k]);
+
+		if (!id || !pd_prop_get(s->fd, s->crtc, DRM_MODE_OBJECT_CRTC, names[k]))
+			continue;
+		pd_assert(drmModeAtomicAddProperty(req, s->crtc, id, 0) >= 0);
+		if (len < sizeof(changed))
+			len += snprintf(changed + len, sizeof(changed) - len, " crtc %u:%s",
+					s->crtc, names[k]);
+		n++;
 	}
 	if (n) {
 		ret = drmModeAtomicCommit(s->fd, req, 0, NULL);

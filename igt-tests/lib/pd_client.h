@@ -103,7 +103,7 @@ struct pd_screen {
  * master it commits rotation 0, alpha opaque, pixel blend mode
  * "Pre-multiplied", COLOR_ENCODING BT.601 and COLOR_RANGE limited on every
  * plane of the CRTC that has them and differs (zpos stays: its defaults are
- * the driver's).
+ * the driver's), and turns the CRTC's DEGAMMA_LUT, CTM and GAMMA_LUT off.
  */
 void pd_screen_open(struct pd_screen *s);
 void pd_screen_close(struct pd_screen *s);

@@ -434,6 +434,88 @@ void pd_ref_compose(const struct pd_ref_plane *planes, int n, uint32_t w,
 	}
 }
 
+/*
+ * Colour management, as Documentation/overview.rst defines it: entry i of
+ * an n-entry LUT stands for input i * 65535 / (n - 1), inputs between two
+ * entries interpolate linearly, rounded half up; CTM coefficients become
+ * signed Q16 (magnitude rounded, at most 0x7fffffff), each output is the
+ * row's sum of products, clamped to 0..65535 after rounding half up.
+ */
+uint16_t pd_ref_lut(const struct drm_color_lut *lut, unsigned int n, int ch,
+		    uint16_t x)
+{
+	uint64_t pos = (uint64_t)x * (n - 1);
+	uint64_t i = pos / 65535, f = pos % 65535;
+	const uint16_t *e0 = ch == 0 ? &lut[i].red : ch == 1 ? &lut[i].green : &lut[i].blue;
+
+	if (f == 0)
+		return *e0;
+	const uint16_t *e1 = ch == 0 ? &lut[i + 1].red : ch == 1 ? &lut[i + 1].green :
+				       &lut[i + 1].blue;
+	/* Exact rational interpolation, rounded half up. */
+	return (uint16_t)(((uint64_t)*e0 * (65535 - f) + (uint64_t)*e1 * f + 32767) / 65535);
+}
+
+static int64_t ctm_q16(uint64_t v)
+{
+	uint64_t mag = v & ~(1ull << 63);
+	int64_t q = (int64_t)((mag + (1u << 15)) >> 16);
+
+	if (q > 0x7fffffff)
+		q = 0x7fffffff;
+	return (v >> 63) ? -q : q;
+}
+
+uint64_t pd_ref_ctm_coeff(double v)
+{
+	uint64_t sign = v < 0 ? 1ull << 63 : 0;
+
+	if (v < 0)
+		v = -v;
+	return sign | (uint64_t)(v * 4294967296.0 + 0.5);
+}
+
+static uint16_t ctm_row(const int64_t *m, const struct pd_ref_px *p)
+{
+	int64_t acc = m[0] * p->r + m[1] * p->g + m[2] * p->b;
+
+	if (acc <= 0)
+		return 0;
+	acc = (acc + 32768) >> 16;
+	return acc > 65535 ? 65535 : (uint16_t)acc;
+}
+
+void pd_ref_color_apply(const struct pd_ref_color *c, struct pd_ref_px *px, size_t n)
+{
+	int64_t m[9];
+	bool dg = c->degamma && c->degamma_n >= 2, g = c->gamma && c->gamma_n >= 2;
+
+	if (c->ctm)
+		for (int i = 0; i < 9; i++)
+			m[i] = ctm_q16(c->ctm->matrix[i]);
+	for (size_t k = 0; k < n; k++) {
+		struct pd_ref_px *p = &px[k];
+
+		if (dg) {
+			p->r = pd_ref_lut(c->degamma, c->degamma_n, 0, p->r);
+			p->g = pd_ref_lut(c->degamma, c->degamma_n, 1, p->g);
+			p->b = pd_ref_lut(c->degamma, c->degamma_n, 2, p->b);
+		}
+		if (c->ctm) {
+			struct pd_ref_px in = *p;
+
+			p->r = ctm_row(&m[0], &in);
+			p->g = ctm_row(&m[3], &in);
+			p->b = ctm_row(&m[6], &in);
+		}
+		if (g) {
+			p->r = pd_ref_lut(c->gamma, c->gamma_n, 0, p->r);
+			p->g = pd_ref_lut(c->gamma, c->gamma_n, 1, p->g);
+			p->b = pd_ref_lut(c->gamma, c->gamma_n, 2, p->b);
+		}
+	}
+}
+
 uint32_t pd_ref_frame_crc(const struct pd_ref_px *frame, uint32_t w, uint32_t h)
 {
 	uint8_t *line = malloc((size_t)w * 4);

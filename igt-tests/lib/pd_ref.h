@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <drm_mode.h>	/* struct drm_color_lut, struct drm_color_ctm */
+
 /* One pixel of a composed frame, 16 bits per channel. */
 struct pd_ref_px {
 	uint16_t a, r, g, b;
@@ -65,6 +67,27 @@ struct pd_ref_px pd_ref_read(const struct pd_ref_fb *fb, uint32_t x, uint32_t y,
  */
 void pd_ref_compose(const struct pd_ref_plane *planes, int n, uint32_t w,
 		    uint32_t h, struct pd_ref_px *frame);
+
+/*
+ * A CRTC's colour management as committed: a NULL member is a stage that
+ * is off.  Applied after blending: degamma, CTM, gamma.
+ */
+struct pd_ref_color {
+	const struct drm_color_lut *degamma;
+	unsigned int degamma_n;
+	const struct drm_color_ctm *ctm;
+	const struct drm_color_lut *gamma;
+	unsigned int gamma_n;
+};
+
+/* Pass @n composed pixels through @c's stages, in place. */
+void pd_ref_color_apply(const struct pd_ref_color *c, struct pd_ref_px *px,
+			size_t n);
+/* The 16-bit output of the @n-entry @lut for input @x, channel @ch (0 r, 1 g, 2 b). */
+uint16_t pd_ref_lut(const struct drm_color_lut *lut, unsigned int n, int ch,
+		    uint16_t x);
+/* A CTM coefficient in S31.32 sign-magnitude from a double. */
+uint64_t pd_ref_ctm_coeff(double v);
 
 /* CRC of a composed frame as primedisp's CRC interface reports it. */
 uint32_t pd_ref_frame_crc(const struct pd_ref_px *frame, uint32_t w, uint32_t h);
