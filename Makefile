@@ -14,12 +14,14 @@
 #   make docs             the Sphinx book in build/docs/html (warnings are errors)
 #   make bench            benchmarks in a 6.12 VM against vkms, vgem, memcpy -> BENCHMARKS.md
 #   make kernels          download Debian's 6.1 and 6.12 kernels into the cache
+#   make igt [K=..] [T=..] [IGT_LIST=full|ci]  upstream IGT against primedisp
+#                         (igt-tests/upstream/: test list and expectations)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
 export T
 
-.PHONY: all modules install clean kernels tests check check-debug debug-kernel demo shell lint docs bench
+.PHONY: all modules install clean kernels tests check check-debug debug-kernel demo shell lint docs bench igt
 
 all: modules
 
@@ -65,6 +67,16 @@ docs:
 
 bench:
 	scripts/bench.sh
+
+# Upstream IGT's generic tests, built from IGT_SRC (scripts/igt-build.sh),
+# in one VM per kernel of K.
+IGT_LIST ?= full
+igt:
+	scripts/install-deps.sh
+	rc=0; for k in $(K); do \
+		scripts/fetch-kernels.sh $$k >/dev/null && \
+		scripts/igt-run.sh -k $$k -l $(IGT_LIST) $(if $(T),-T '$(T)') || rc=1; \
+	done; exit $$rc
 
 clean:
 	rm -rf build
