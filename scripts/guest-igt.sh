@@ -16,10 +16,12 @@
 # IGT_FORCE_DRIVER=primedisp, then scripts/igt-results.py compares its
 # results.json with the expectations in the list's directory and prints
 # PASS/FAIL/SKIP lines; the last line is "N passed, N failed, N skipped".
-# Results go to $PRIMEDISP_OUTDIR/igt-N (N outputs) if set.
+# Results go to /tmp/igt-N (N outputs), then to $PRIMEDISP_OUTDIR/igt-N if
+# that is set.
 # Environment: IGT_TEST_TIMEOUT (seconds per subtest, default 120),
-# IGT_RUNNER_ARGS (more igt_runner options, e.g. -m to run a binary's
-# consecutive subtests in one process, --overall-timeout N).
+# IGT_RUNNER_ARGS (igt_runner options; default -m: a binary runs its
+# consecutive subtests in one process, resumed after a crash; also e.g.
+# --overall-timeout N).
 # Exit status: 0, or 1 if anything failed.
 
 set -u
@@ -57,7 +59,11 @@ two=${list%.txt}-2outputs.txt
 [ -f "$two" ] && passes+=("2 $two")
 for p in "${passes[@]}"; do
 	read -r n file <<<"$p"
-	res=$outroot/igt-$n
+	# The runner's files are written in the guest's tmpfs: appending
+	# through the 9p share garbled them (igt_runner then reports "warn");
+	# they are copied to PRIMEDISP_OUTDIR afterwards.
+	res=/tmp/igt-$n
+	rm -rf "$res"
 	mkdir -p "$res"
 	runlist=$res/runlist.txt
 	python3 "$here/igt-results.py" plan "$file" "$expect" "$@" >"$runlist" || exit 2
@@ -78,7 +84,7 @@ for p in "${passes[@]}"; do
 	# shellcheck disable=SC2086  # IGT_RUNNER_ARGS are words on purpose
 	igt_runner --test-list "$runlist" --per-test-timeout "$timeout" \
 		--prune-mode=keep-subtests -e IGT_FORCE_DRIVER -o -s -l quiet \
-		${IGT_RUNNER_ARGS:-} \
+		${IGT_RUNNER_ARGS--m} \
 		"$libexec" "$res/run" >"$res/runner.log" 2>&1
 	rc=$?
 	echo "guest-igt: igt_runner (num_outputs=$n) exited with $rc after $(($(date +%s) - start)) s" >&2
@@ -91,5 +97,9 @@ for p in "${passes[@]}"; do
 	grep -v ' passed, .* failed, ' "$res/report.txt"
 	[ $prc -eq 0 ] || total_rc=1
 	[ -f "$json" ] || { tail -n 20 "$res/runner.log" | sed 's/^/    /'; total_rc=1; }
+	if [ "$outroot" != /tmp ]; then
+		rm -rf "$outroot/igt-$n"
+		cp -r "$res" "$outroot/igt-$n"
+	fi
 done
 exit $total_rc

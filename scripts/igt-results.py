@@ -173,7 +173,7 @@ def main():
     flakes = dict(read_entries(expect_dir + '/primedisp-flakes.txt'))
 
     try:
-        with open(results_path, encoding='utf-8') as f:
+        with open(results_path, encoding='utf-8', errors='replace') as f:
             tests = json.load(f).get('tests', {})
     except (OSError, ValueError) as e:
         tests = {}

@@ -59,7 +59,7 @@ done
 
 start=$(date +%s)
 PRIMEDISP_IGT_TEST_TIMEOUT=${IGT_TEST_TIMEOUT:-120} \
-PRIMEDISP_IGT_RUNNER_ARGS=${IGT_RUNNER_ARGS:-} \
+PRIMEDISP_IGT_RUNNER_ARGS=${IGT_RUNNER_ARGS--m} \
 scripts/vm-run.sh -k "$k" -m "$ko" -t "$VM_TIMEOUT" -l "$log" -o "$out" -- \
 	"IGT_TEST_TIMEOUT=\$PRIMEDISP_IGT_TEST_TIMEOUT IGT_RUNNER_ARGS=\$PRIMEDISP_IGT_RUNNER_ARGS scripts/guest-igt.sh $prefix $listfile ${pats[*]}" \
 	2>&1 | tee "$out/suite.log" | grep -E '^(PASS|FAIL|SKIP) |^guest-igt:|^vm-run:'
