@@ -19,9 +19,9 @@
 # Results go to /tmp/igt-N (N outputs), then to $PRIMEDISP_OUTDIR/igt-N if
 # that is set.
 # Environment: IGT_TEST_TIMEOUT (seconds per subtest, default 120),
-# IGT_RUNNER_ARGS (igt_runner options; default -m: a binary runs its
-# consecutive subtests in one process, resumed after a crash; also e.g.
-# --overall-timeout N).
+# IGT_RUNNER_ARGS (more igt_runner options, e.g. --overall-timeout N).  Not
+# -m (multiple mode): its results.json gives subtests stderr text of other
+# subtests and stray bytes, which turns passing subtests into "warn".
 # Exit status: 0, or 1 if anything failed.
 
 set -u
@@ -90,7 +90,7 @@ for p in "${passes[@]}"; do
 	# shellcheck disable=SC2086  # IGT_RUNNER_ARGS are words on purpose
 	igt_runner --test-list "$runlist" --per-test-timeout "$timeout" \
 		--prune-mode=keep-subtests -e IGT_FORCE_DRIVER -o -s -l quiet \
-		${IGT_RUNNER_ARGS--m} \
+		${IGT_RUNNER_ARGS:-} \
 		"$libexec" "$res/run" >"$res/runner.log" 2>&1
 	rc=$?
 	echo "guest-igt: igt_runner (num_outputs=$n) exited with $rc after $(($(date +%s) - start)) s" >&2

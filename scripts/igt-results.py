@@ -60,6 +60,9 @@ EMULATION_NOISE = [
     r'clocksource: Switched to clocksource',
     r'hrtimer: interrupt took',
     r'sched: RT throttling activated',
+    # DRM's CRC buffer (128 entries) overflowed because the test read
+    # slower than frames came: the test's own pace under emulation.
+    r'Overflow of CRC buffer, userspace reads too slow',
 ]
 
 

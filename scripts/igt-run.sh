@@ -59,10 +59,10 @@ done
 
 start=$(date +%s)
 PRIMEDISP_IGT_TEST_TIMEOUT=${IGT_TEST_TIMEOUT:-120} \
-PRIMEDISP_IGT_RUNNER_ARGS=${IGT_RUNNER_ARGS--m} \
+PRIMEDISP_IGT_RUNNER_ARGS=${IGT_RUNNER_ARGS:-} \
 scripts/vm-run.sh -k "$k" -m "$ko" -t "$VM_TIMEOUT" -l "$log" -o "$out" -- \
 	"IGT_TEST_TIMEOUT=\$PRIMEDISP_IGT_TEST_TIMEOUT IGT_RUNNER_ARGS=\$PRIMEDISP_IGT_RUNNER_ARGS scripts/guest-igt.sh $prefix $listfile ${pats[*]}" \
-	2>&1 | tee "$out/suite.log" | grep -E '^(PASS|FAIL|SKIP) |^guest-igt:|^vm-run:'
+	2>&1 | tee "$out/suite.log" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^guest-igt:|^vm-run:'
 vmrc=${PIPESTATUS[0]}
 echo "igt-run: guest run on $k took $(($(date +%s) - start)) s (kernel log: $log)" >&2
 
