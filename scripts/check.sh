@@ -230,9 +230,8 @@ done
 # source is there.  IGT=0 leaves it out; with T, only igt@... patterns.
 igt_t=
 for p in ${T_ALL//,/ }; do
-	case $p in igt | igt@*) igt_t+="${igt_t:+,}${p#igt}" ;; esac
+	case $p in igt@*) igt_t+="${igt_t:+,}${p#igt@}" ;; esac
 done
-igt_t=${igt_t#@}
 if [ "${IGT:-1}" != 0 ] && { [ -z "$T_ALL" ] || [[ ",$T_ALL," == *,igt[,@]* ]]; }; then
 	for k in ${IGT_K:-6.12}; do
 		[[ " $K " == *" $k "* ]] || continue
