@@ -203,7 +203,8 @@ def main():
         out('SKIP', name, f': in primedisp-skips.txt: {reason}')
 
     for name in wanted:
-        res = tests.get('igt@' + name)
+        # igt_runner names its results in lower case.
+        res = tests.get('igt@' + name) or tests.get(('igt@' + name).lower())
         result = res.get('result', 'notrun') if res else 'notrun'
         if result in ('dmesg-warn', 'dmesg-fail') and not serious_dmesg(res):
             result = 'pass' if result == 'dmesg-warn' else 'fail'
