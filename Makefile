@@ -16,6 +16,8 @@
 #   make docs             the Sphinx book in build/docs/html (warnings are errors)
 #   make bench            benchmarks in a 6.12 VM against vkms, vgem, memcpy -> BENCHMARKS.md
 #   make kernels          download Debian's kernels of every series into the cache
+#   make igt [K=..] [T=..] [IGT_LIST=full|ci]  upstream IGT against primedisp
+#                         (igt-tests/upstream/: test list and expectations)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
@@ -25,7 +27,7 @@ export T
 PD_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SERIES)
 PD_SMOKE_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SMOKE_SERIES)
 
-.PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench
+.PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench igt
 
 all: modules
 
@@ -79,6 +81,16 @@ docs:
 
 bench:
 	scripts/bench.sh
+
+# Upstream IGT's generic tests, built from IGT_SRC (scripts/igt-build.sh),
+# in one VM per kernel of K.
+IGT_LIST ?= full
+igt:
+	scripts/install-deps.sh
+	rc=0; for k in $(K); do \
+		scripts/fetch-kernels.sh $$k >/dev/null && \
+		scripts/igt-run.sh -k $$k -l $(IGT_LIST) $(if $(T),-T '$(T)') || rc=1; \
+	done; exit $$rc
 
 clean:
 	rm -rf build

@@ -845,6 +845,21 @@ void pd_composer_flush_writeback(struct pd_output *out)
 		queue_work(out->crc_wq, &out->crc_work);
 }
 
+/**
+ * pd_composer_wait - wait for a composition under way to finish
+ * @out: the output
+ *
+ * A composition takes a reference to the snapshot it starts with and reads
+ * its framebuffers until it ends.  After a new snapshot was published, the
+ * ones started before may still read the buffers it replaced; once this
+ * returns, nothing reads them any more (compositions started later use the
+ * new snapshot).  May sleep.
+ */
+void pd_composer_wait(struct pd_output *out)
+{
+	flush_work(&out->crc_work);
+}
+
 static int pd_crc_parse_source(const char *source, bool *enabled)
 {
 	if (!source || !strcmp(source, "none")) {

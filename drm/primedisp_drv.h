@@ -356,6 +356,7 @@ void pd_composer_vblank(struct pd_output *out);
 void pd_composer_queue_writeback(struct pd_output *out,
 				 struct drm_connector_state *state);
 void pd_composer_flush_writeback(struct pd_output *out);
+void pd_composer_wait(struct pd_output *out);
 int pd_composer_check(struct drm_crtc_state *state);
 void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state);
 void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,

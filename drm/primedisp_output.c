@@ -224,17 +224,22 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
  * Complete the commit's event at the next vblank, or at once if the CRTC
  * is off (the vblank reference cannot be taken then) or the flip was
  * asynchronous: a scanout without a vblank shows a new buffer from the
- * moment it is set, tearing allowed.
+ * moment it is set, tearing allowed.  The event of an asynchronous flip
+ * tells the client that the old buffer is no longer read, so it waits
+ * for a composition (CRC, writeback) that began with the old buffer.
  */
 static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 				 struct drm_atomic_commit *state)
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
+	struct pd_output *out = crtc_to_pd_output(crtc);
 
-	pd_composer_commit(crtc_to_pd_output(crtc), state);
+	pd_composer_commit(out, state);
 	if (!event)
 		return;
 	crtc->state->event = NULL;
+	if (crtc->state->async_flip)
+		pd_composer_wait(out);
 
 	spin_lock_irq(&crtc->dev->event_lock);
 	if (crtc->state->active && !crtc->state->async_flip &&

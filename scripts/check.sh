@@ -265,6 +265,39 @@ for k in $K; do
 	esac
 done
 
+# Upstream IGT (scripts/igt-run.sh): a guest of its own per kernel in IGT_K
+# (default 6.12) that is also in K, with the CI list (IGT_LIST), when its
+# source is there.  IGT=0 leaves it out; with T, only igt@... patterns.
+igt_t=
+for p in ${T_ALL//,/ }; do
+	case $p in igt@*) igt_t+="${igt_t:+,}${p#igt@}" ;; esac
+done
+if [ "${IGT:-1}" != 0 ] && { [ -z "$T_ALL" ] || [[ ",$T_ALL," == *,igt[,@]* ]]; }; then
+	for k in ${IGT_K:-6.12}; do
+		[[ " $K " == *" $k "* ]] || continue
+		if ! scripts/igt-build.sh >"$results/igt-build-$k.log" 2>&1; then
+			if grep -q 'no IGT source' "$results/igt-build-$k.log"; then
+				echo "== igt: no IGT source (IGT_SRC), left out"
+				break
+			fi
+			tail -n 20 "$results/igt-build-$k.log" | sed 's/^/    /'
+			record "$k" FAIL igt@build "see $results/igt-build-$k.log"
+			continue
+		fi
+		echo "== igt, kernel $k"
+		scripts/igt-run.sh -k "$k" -l "${IGT_LIST:-ci}" ${igt_t:+-T "$igt_t"} \
+			-o "$results/igt-$k" >"$results/igt-$k.log" 2>&1
+		while IFS= read -r line; do
+			case $line in
+			PASS\ *) record "$k" PASS "${line#PASS }" ;;
+			SKIP\ *) rest=${line#SKIP }; record "$k" SKIP "${rest%%: *}" "${rest#*: }" ;;
+			FAIL\ *) rest=${line#FAIL }; record "$k" FAIL "${rest%%: *}" "${rest#*: }" ;;
+			igt-run:* | guest-igt:*) echo "   $line" ;;
+			esac
+		done <"$results/igt-$k.log"
+	done
+fi
+
 echo "== summary"
 for k in host $K; do
 	printf '  %-6s %d passed, %d failed, %d skipped\n' "$k" \

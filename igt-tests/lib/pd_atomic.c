@@ -235,9 +235,15 @@ void pd_req_plane(struct pd_display *d, drmModeAtomicReqPtr req, uint32_t plane,
 	pd_req_add(req, d->fd, plane, T, "CRTC_H", c.crtc_h);
 	if (c.rotation != PD_KEEP)
 		pd_req_add(req, d->fd, plane, T, "rotation", c.rotation);
-	if (c.alpha != PD_KEEP)
+	/*
+	 * The cursor has no alpha or blend mode: it is opaque and
+	 * pre-multiplied, the defaults.  Other values on it fail below.
+	 */
+	if (c.alpha != PD_KEEP &&
+	    (c.alpha != 0xffff || pd_prop_id(d->fd, plane, T, "alpha")))
 		pd_req_add(req, d->fd, plane, T, "alpha", c.alpha);
-	if (c.blend != PD_KEEP)
+	if (c.blend != PD_KEEP &&
+	    (c.blend != PD_REF_BLEND_PREMULTI || pd_prop_id(d->fd, plane, T, "pixel blend mode")))
 		pd_req_add(req, d->fd, plane, T, "pixel blend mode",
 			   enum_value(d->fd, plane, "pixel blend mode", blend_names[c.blend]));
 	if (c.zpos != PD_KEEP)
