@@ -598,6 +598,32 @@ static uint32_t to8(uint16_t v)
 	return ((uint32_t)v * 255 + 32767) / 65535;
 }
 
+/*
+ * pd_ref's blend mode for plane @i's "pixel blend mode" value @val: the
+ * kernel numbers the entries its own way (0 is "Pre-multiplied"), so they
+ * are matched by name.  A plane without the property blends pre-multiplied.
+ */
+static int ref_blend(struct pd_screen *s, int i, uint64_t val)
+{
+	static const struct {
+		const char *name;
+		int ref;
+	} modes[] = {
+		{ "None", PD_REF_BLEND_NONE },
+		{ "Pre-multiplied", PD_REF_BLEND_PREMULTI },
+		{ "Coverage", PD_REF_BLEND_COVERAGE },
+	};
+	uint32_t id = s->plane_prop[i][P_BLEND];
+
+	for (size_t k = 0; id && k < sizeof(modes) / sizeof(modes[0]); k++) {
+		uint64_t v;
+
+		if (enum_value(s->fd, id, modes[k].name, &v) && v == val)
+			return modes[k].ref;
+	}
+	return PD_REF_BLEND_PREMULTI;
+}
+
 bool pd_screen_ref(struct pd_screen *s, const struct pd_screen_planes *sp, uint32_t w,
 		   uint32_t h, uint32_t *crc, struct pd_fb_info *info)
 {
@@ -633,7 +659,8 @@ bool pd_screen_ref(struct pd_screen *s, const struct pd_screen_planes *sp, uint3
 			.crtc_x = v->crtc_x, .crtc_y = v->crtc_y,
 			.crtc_w = v->crtc_w, .crtc_h = v->crtc_h,
 			.rotation = (uint32_t)v->rotation, .alpha = (uint16_t)v->alpha,
-			.blend = (int)v->blend, .encoding = (int)v->encoding, .range = (int)v->range,
+			.blend = ref_blend(s, (int)(v - sp->p), v->blend),
+			.encoding = (int)v->encoding, .range = (int)v->range,
 			.zpos = i,
 		};
 	}
