@@ -118,3 +118,16 @@ bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc)
 	close(ctl);
 	return true;
 }
+
+void pd_composer_counters(int fd, long long *frames, long long *bytes)
+{
+	char dir[256], path[512];
+	FILE *f;
+
+	pd_require(pd_debugfs_dir(fd, dir, sizeof(dir)), "debugfs not available");
+	snprintf(path, sizeof(path), "%s/primedisp_composer", dir);
+	f = fopen(path, "r");
+	pd_assert_f(f, "open %s", path);
+	pd_assert(fscanf(f, "frames %lld bytes_read %lld", frames, bytes) == 2);
+	fclose(f);
+}

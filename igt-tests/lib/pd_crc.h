@@ -23,5 +23,11 @@ uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
  * after this call; false if the device has no CRC interface (debugfs).
  */
 bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc);
+/*
+ * The composer's counters of @fd's device ("frames N bytes_read N" in
+ * debugfs primedisp_composer): frames composed and pixel bytes read.
+ * Skips without debugfs, asserts if the file cannot be read.
+ */
+void pd_composer_counters(int fd, long long *frames, long long *bytes);
 
 #endif

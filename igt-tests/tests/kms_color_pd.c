@@ -532,19 +532,6 @@ static void test_writeback(void)
 	free(g);
 }
 
-static void composer_counters(struct pd_display *d, long long *frames, long long *bytes)
-{
-	char dir[256], path[512];
-	FILE *f;
-
-	pd_require(pd_debugfs_dir(d->fd, dir, sizeof(dir)), "debugfs not available");
-	snprintf(path, sizeof(path), "%s/primedisp_composer", dir);
-	f = fopen(path, "r");
-	pd_assert_f(f, "open %s", path);
-	pd_assert(fscanf(f, "frames %lld bytes_read %lld", frames, bytes) == 2);
-	fclose(f);
-}
-
 /* Colour management on, no CRC reader, no writeback: flips read no pixel. */
 static void test_zero_copy(void)
 {
@@ -555,12 +542,12 @@ static void test_zero_copy(void)
 
 	scene_setup(&s);
 	pd_assert_eq(set_color(&s, &c, 0), 0);
-	composer_counters(&s.d, &f0, &b0);
+	pd_composer_counters(s.d.fd, &f0, &b0);
 	for (int i = 0; i < 20; i++) {
 		s.cfgs[1].crtc_x = 10 + 10 * i;
 		pd_assert_eq(pd_apply(&s.d, s.cfgs, scene_planes(&s), false, 0), 0);
 	}
-	composer_counters(&s.d, &f1, &b1);
+	pd_composer_counters(s.d.fd, &f1, &b1);
 	pd_assert_f(f1 == f0 && b1 == b0,
 		    "20 flips with gamma on and no consumer: %lld frames composed, %lld bytes read",
 		    f1 - f0, b1 - b0);
