@@ -81,29 +81,30 @@ uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
  * The CRC of what CRTC @crtc_idx shows, from a frame that starts after this
  * call; false if the device has no CRC interface (debugfs).
  */
-bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc)
+int pd_crtc_crc_frames(int fd, int crtc_idx, int max,
+		       bool (*fn)(uint32_t crc, uint32_t frame, void *arg), void *arg)
 {
 	drmVBlank vbl = {
 		.request.type = (drmVBlankSeqType)(DRM_VBLANK_RELATIVE |
 						   (crtc_idx << DRM_VBLANK_HIGH_CRTC_SHIFT)),
 	};
 	char dir[64], path[128], line[64];
-	uint32_t frame = 0, target;
-	int ctl, data;
+	uint32_t frame = 0, target, crc;
+	int ctl, data, nread = 0;
 
 	if (!pd_debugfs_dir(fd, dir, sizeof(dir)))
-		return false;
+		return 0;
 	snprintf(path, sizeof(path), "%s/crtc-%d/crc/control", dir, crtc_idx);
 	ctl = open(path, O_WRONLY | O_CLOEXEC);
 	if (ctl < 0)
-		return false;
+		return 0;
 	pd_assert_f(write(ctl, "auto", 4) == 4, "cannot select CRC source auto");
 	pd_assert_f(drmWaitVBlank(fd, &vbl) == 0, "WAIT_VBLANK on CRTC %d failed", crtc_idx);
 	target = vbl.reply.sequence + 1;
 	snprintf(path, sizeof(path), "%s/crtc-%d/crc/data", dir, crtc_idx);
 	data = open(path, O_RDONLY | O_CLOEXEC);
 	pd_assert_f(data >= 0, "cannot open %s", path);
-	do {
+	while (nread < max) {
 		struct pollfd pfd = { .fd = data, .events = POLLIN };
 		ssize_t n;
 
@@ -111,12 +112,31 @@ bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc)
 		n = read(data, line, sizeof(line) - 1);	/* one entry per read */
 		pd_assert_f(n > 0, "reading %s failed", path);
 		line[n] = '\0';
-		pd_assert_f(sscanf(line, "0x%x 0x%x", &frame, crc) == 2,
+		pd_assert_f(sscanf(line, "0x%x 0x%x", &frame, &crc) == 2,
 			    "malformed CRC entry \"%s\"", line);
-	} while ((int32_t)(frame - target) < 0);
+		if ((int32_t)(frame - target) < 0)
+			continue;	/* a frame that began before the call */
+		pd_assert_f(!nread || frame == target + nread,
+			    "CRC of frame %u where frame %u was due", frame, target + nread);
+		nread++;
+		if (!fn(crc, frame, arg))
+			break;
+	}
 	close(data);
 	close(ctl);
-	return true;
+	return nread;
+}
+
+static bool first_crc(uint32_t crc, uint32_t frame, void *arg)
+{
+	(void)frame;
+	*(uint32_t *)arg = crc;
+	return false;
+}
+
+bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc)
+{
+	return pd_crtc_crc_frames(fd, crtc_idx, 1, first_crc, crc) == 1;
 }
 
 void pd_composer_counters(int fd, long long *frames, long long *bytes)

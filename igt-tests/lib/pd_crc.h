@@ -24,6 +24,15 @@ uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
  */
 bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc);
 /*
+ * The CRCs of consecutive frames of CRTC @crtc_idx, the first one a frame
+ * that starts after this call: each is passed to @fn (with its frame
+ * number) until @fn returns false or @max frames were read.  Asserts that
+ * no frame is missing.  Returns the number of frames read, 0 if the device
+ * has no CRC interface (debugfs).
+ */
+int pd_crtc_crc_frames(int fd, int crtc_idx, int max,
+		       bool (*fn)(uint32_t crc, uint32_t frame, void *arg), void *arg);
+/*
  * The composer's counters of @fd's device ("frames N bytes_read N" in
  * debugfs primedisp_composer): frames composed and pixel bytes read.
  * Skips without debugfs, asserts if the file cannot be read.
