@@ -26,9 +26,10 @@ bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc);
 /*
  * The CRCs of consecutive frames of CRTC @crtc_idx, the first one a frame
  * that starts after this call: each is passed to @fn (with its frame
- * number) until @fn returns false or @max frames were read.  Asserts that
- * no frame is missing.  Returns the number of frames read, 0 if the device
- * has no CRC interface (debugfs).
+ * number) until @fn returns false or @max entries were read.  The frame
+ * numbers are the caller's to check: on a busy host primedisp can still
+ * leave a frame without a CRC entry.  Returns the number of entries read,
+ * 0 if the device has no CRC interface (debugfs).
  */
 int pd_crtc_crc_frames(int fd, int crtc_idx, int max,
 		       bool (*fn)(uint32_t crc, uint32_t frame, void *arg), void *arg);

@@ -493,7 +493,7 @@ static void test_page_flip_vsync(void)
 	seq1 = vblank_now(&s, &t1);
 
 	/*
-	 * Both of its buffers reach the screen: consecutive frames, read in one
+	 * Both of its buffers reach the screen: the frames' CRCs, read in one
 	 * go until a second picture shows (separate looks could each take an
 	 * even number of frames and always land on the same buffer).
 	 */
