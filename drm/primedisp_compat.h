@@ -22,7 +22,7 @@
 #error "PD_KVER must be set by primedisp's Kbuild"
 #endif
 
-#include <linux/dma-mapping.h>
+#include <linux/dma-buf.h>
 #include <linux/dma-resv.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
@@ -187,13 +187,59 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  */
 #if PD_KVER >= 606
 #define PD_COMPAT_GEM_PRIME_OPS \
-	.gem_prime_import_sg_table = pd_gem_prime_import_sg_table
+	.gem_prime_import = pd_gem_prime_import
 #else
 #define PD_COMPAT_GEM_PRIME_OPS \
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
-	.gem_prime_import_sg_table = pd_gem_prime_import_sg_table, \
+	.gem_prime_import = pd_gem_prime_import, \
 	.gem_prime_mmap = drm_gem_prime_mmap
+#endif
+
+/*
+ * drm_gem_shmem_prime_import_no_map() (6.15, "drm/shmem-helper: Import
+ * dmabuf without mapping its sg_table"; 6.12 lacks it, 7.2 has it, no
+ * kernel in between could be checked) attaches a dma-buf without mapping
+ * it for the importing device, for drivers that only read it with the CPU.
+ * The backport builds the same object from the helpers the older kernels
+ * export: the shmem helper's import with no table, which
+ * drm_prime_gem_destroy() then neither unmaps nor frees.  Unlike the
+ * upstream helper it does not recognise the default PRIME dma-buf
+ * operations: primedisp exports with its own and checks for them first.
+ */
+#if PD_KVER < 615
+/* The backport calls the dma-buf core itself: primedisp_gem.c says so. */
+#define PD_COMPAT_IMPORT_NS_DMA_BUF MODULE_IMPORT_NS(PD_COMPAT_NS(DMA_BUF))
+static inline struct drm_gem_object *
+drm_gem_shmem_prime_import_no_map(struct drm_device *dev,
+				  struct dma_buf *dma_buf)
+{
+	struct dma_buf_attachment *attach;
+	struct drm_gem_object *obj;
+
+	attach = dma_buf_attach(dma_buf, dev->dev);
+	if (IS_ERR(attach))
+		return ERR_CAST(attach);
+	get_dma_buf(dma_buf);
+	obj = drm_gem_shmem_prime_import_sg_table(dev, attach, NULL);
+	if (IS_ERR(obj)) {
+		dma_buf_detach(dma_buf, attach);
+		dma_buf_put(dma_buf);
+		return obj;
+	}
+	obj->import_attach = attach;
+	obj->resv = dma_buf->resv;
+	return obj;
+}
+#else
+#define PD_COMPAT_IMPORT_NS_DMA_BUF
+#endif
+
+/* Symbol namespaces are named by a string literal since 6.13. */
+#if PD_KVER >= 613
+#define PD_COMPAT_NS(ns) #ns
+#else
+#define PD_COMPAT_NS(ns) ns
 #endif
 
 /*
@@ -228,24 +274,6 @@ static inline int pd_compat_edid_override_modes(struct drm_connector *connector)
 	return drm_edid_override_connector_update(connector);
 #else
 	return drm_add_override_edid_modes(connector);
-#endif
-}
-
-/*
- * Set the longest DMA segment the device accepts.  From 6.11 on the
- * helper returns nothing and WARNs itself when the device has no DMA
- * parameters.
- */
-static inline int pd_compat_set_max_seg_size(struct device *dev,
-					     unsigned int size)
-{
-#if PD_KVER >= 611
-	if (!dev->dma_parms)
-		return -EIO;
-	dma_set_max_seg_size(dev, size);
-	return 0;
-#else
-	return dma_set_max_seg_size(dev, size);
 #endif
 }
 

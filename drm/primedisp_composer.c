@@ -633,6 +633,13 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
 	snap->width = cs->mode.hdisplay;
 	snap->height = cs->mode.vdisplay;
 	pd_color_snapshot(snap, cs);
+	/*
+	 * A plane's state, this commit's or the current one of a plane it
+	 * leaves alone, may be rewritten in place by an asynchronous update
+	 * (the cursor) once this commit's hardware work is done or at any
+	 * time: read them and publish under the lock those updates take.
+	 */
+	mutex_lock(&out->snap_lock);
 	drm_for_each_plane_mask(plane, crtc->dev, cs->plane_mask) {
 		struct drm_plane_state *ps =
 			drm_atomic_get_new_plane_state(state, plane);
@@ -640,6 +647,7 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
 		pd_snapshot_add(snap, plane, ps ? ps : plane->state);
 	}
 	pd_snapshot_publish(out, snap);
+	mutex_unlock(&out->snap_lock);
 }
 
 /**
@@ -649,6 +657,7 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
  * @state: the update, with the new state of @out's CRTC
  *
  * The latest snapshot with @plane's entry replaced by its current state.
+ * Called with &pd_output.snap_lock held, as the state was rewritten.
  */
 void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
 			      struct drm_atomic_commit *state)
@@ -656,6 +665,7 @@ void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
 	struct pd_snapshot *cur = pd_snapshot_get(out), *snap;
 	unsigned int i;
 
+	lockdep_assert_held(&out->snap_lock);
 	snap = pd_snapshot_take(&out->crtc, state);
 	if (!cur) {
 		kfree(snap);

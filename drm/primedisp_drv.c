@@ -71,7 +71,58 @@ static bool fbdev = true;
 module_param(fbdev, bool, 0444);
 MODULE_PARM_DESC(fbdev, "Enable fbdev emulation on the first output (default true)");
 
+static unsigned int client_budget_mb = PD_CLIENT_BUDGET_MB;
+module_param(client_budget_mb, uint, 0444);
+MODULE_PARM_DESC(client_budget_mb, "MiB of buffers all unprivileged clients (render node, non-master) may hold at once (default 65536)");
+
 static struct platform_device *pd_self_pdev;
+
+/*
+ * pd_fb_planes_fit - does every plane of a new framebuffer lie in its object?
+ *
+ * The GEM framebuffer helper checks this too, but older kernels' helper
+ * divided a subsampled plane's height by the subsampling and rounded down
+ * (fixed upstream by making drm_gem_fb_init_with_funcs() use
+ * drm_format_info_plane_height(); Debian's current 6.1 and 6.12 have it):
+ * a 4:2:0 framebuffer of odd height then needs one chroma row more than
+ * was checked, and at height 1 the unsigned arithmetic wrapped so that any
+ * chroma offset passed; the composer would read past the object.  A DKMS
+ * user may run such a kernel, so primedisp checks every plane itself,
+ * rounding each plane's width and height up as the composer reads them.
+ *
+ * Return: 0, -ENOENT for an unknown handle, -EINVAL for a plane that does
+ * not fit.
+ */
+static int pd_fb_planes_fit(struct drm_device *drm, struct drm_file *file,
+			    const struct drm_format_info *info,
+			    const struct drm_mode_fb_cmd2 *mode_cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->num_planes; i++) {
+		u32 w = DIV_ROUND_UP(mode_cmd->width, i ? info->hsub : 1);
+		u32 h = DIV_ROUND_UP(mode_cmd->height, i ? info->vsub : 1);
+		u64 min_pitch = drm_format_info_min_pitch(info, i, w);
+		struct drm_gem_object *obj;
+		u64 end;
+
+		if (!h || !min_pitch || mode_cmd->pitches[i] < min_pitch)
+			return -EINVAL;
+		end = (u64)(h - 1) * mode_cmd->pitches[i] + min_pitch +
+		      mode_cmd->offsets[i];
+		obj = drm_gem_object_lookup(file, mode_cmd->handles[i]);
+		if (!obj)
+			return -ENOENT;
+		if (end > obj->size) {
+			drm_dbg_kms(drm, "%p4cc plane %u needs %llu bytes, object has %zu\n",
+				    &mode_cmd->pixel_format, i, end, obj->size);
+			drm_gem_object_put(obj);
+			return -EINVAL;
+		}
+		drm_gem_object_put(obj);
+	}
+	return 0;
+}
 
 /*
  * ADDFB2 refuses a format/modifier that no plane can scan out.  The GEM
@@ -84,6 +135,8 @@ pd_fb_create(struct drm_device *drm, struct drm_file *file,
 	     const struct drm_format_info *info,
 	     const struct drm_mode_fb_cmd2 *mode_cmd)
 {
+	int ret;
+
 	if (!drm_any_plane_has_format(drm, mode_cmd->pixel_format,
 				      mode_cmd->modifier[0])) {
 		drm_dbg_kms(drm, "no plane supports format %p4cc, modifier 0x%llx\n",
@@ -96,6 +149,9 @@ pd_fb_create(struct drm_device *drm, struct drm_file *file,
 			    &mode_cmd->pixel_format, mode_cmd->width);
 		return ERR_PTR(-EINVAL);
 	}
+	ret = pd_fb_planes_fit(drm, file, info, mode_cmd);
+	if (ret)
+		return ERR_PTR(ret);
 	return drm_gem_fb_create(drm, file, info, mode_cmd);
 }
 
@@ -180,7 +236,6 @@ static const struct drm_driver pd_drm_driver = {
 	.fops = &pd_fops,
 	PD_COMPAT_GEM_PRIME_OPS,
 	PD_COMPAT_DRIVER_OPS,
-	.gem_prime_import = pd_gem_prime_import,
 	.dumb_create = pd_dumb_create,
 	.gem_create_object = pd_gem_create_object,
 	.ioctls = pd_ioctls,
@@ -214,6 +269,7 @@ static int pd_config_read(struct device *dev, struct pd_config *cfg)
 	cfg->pref_refresh = pref_refresh;
 	cfg->num_outputs = num_outputs;
 	cfg->fbdev = fbdev;
+	cfg->client_budget = (u64)client_budget_mb * SZ_1M;
 
 	/* Absent properties leave the values untouched. */
 	device_property_read_u32(dev, "primedisp,preferred-width",
@@ -244,6 +300,12 @@ static int pd_config_read(struct device *dev, struct pd_config *cfg)
 	    cfg->pref_refresh > PD_MAX_REFRESH_HZ) {
 		dev_err(dev, "pref_refresh must be within %d..%d Hz\n",
 			PD_MIN_REFRESH_HZ, PD_MAX_REFRESH_HZ);
+		return -EINVAL;
+	}
+
+	if (client_budget_mb > PD_CLIENT_BUDGET_MAX_MB) {
+		dev_err(dev, "client_budget_mb must be at most %u\n",
+			PD_CLIENT_BUDGET_MAX_MB);
 		return -EINVAL;
 	}
 
@@ -305,28 +367,11 @@ static int pd_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = drmm_mutex_init(drm, &pd->import_lock);
-	if (ret)
-		return ret;
-	hash_init(pd->imports);
-
 	/*
-	 * A platform device made by software has no DMA mask; without one
-	 * importing a dma-buf (which maps it for this device) fails.
+	 * No DMA mask and no segment size: primedisp does no DMA.  It reads
+	 * imported buffers through the CPU (dma_buf_vmap()) and never has
+	 * them mapped for its device, see pd_gem_prime_import().
 	 */
-	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
-	if (ret)
-		return ret;
-	/*
-	 * Exporters map their buffers for us in segments as long as they
-	 * like (the system heap uses 1 MiB pages); the 64 KiB default limit
-	 * would make DMA-API debugging flag every such import.  Nothing here
-	 * does DMA, so there is no hardware limit to respect.
-	 */
-	ret = pd_compat_set_max_seg_size(dev, UINT_MAX);
-	if (ret)
-		return ret;
-
 	ret = pd_mode_config_init(pd);
 	if (ret)
 		return ret;

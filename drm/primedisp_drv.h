@@ -7,7 +7,6 @@
 #ifndef PRIMEDISP_DRV_H
 #define PRIMEDISP_DRV_H
 
-#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
@@ -23,6 +22,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_rect.h>
+#include <drm/drm_vma_manager.h>
 #include <drm/drm_writeback.h>
 
 #include "primedisp_compat.h"
@@ -65,8 +65,18 @@
 /* Most outputs (CRTC + encoder + connector + writeback) one device has. */
 #define PD_MAX_OUTPUTS		4
 
-/* Largest buffer GEM_CREATE allocates. */
+/* Largest buffer primedisp allocates (GEM_CREATE and dumb buffers). */
 #define PD_GEM_MAX_SIZE		SZ_1G
+
+/*
+ * Default and largest budget of buffers unprivileged clients may hold
+ * (module parameter client_budget_mb): see pd_gem_charge().  At most half
+ * of the mmap-offset space the card and render nodes share (1 TiB on
+ * 64-bit), so that the display's master always has the other half.
+ */
+#define PD_CLIENT_BUDGET_MB	65536
+#define PD_CLIENT_BUDGET_MAX_MB \
+	((u32)(((u64)DRM_FILE_PAGE_OFFSET_SIZE << PAGE_SHIFT) / 2 / SZ_1M))
 
 /**
  * struct pd_gem_object - a primedisp buffer
@@ -74,14 +84,14 @@
  * @flags: PRIMEDISP_GEM_CREATE_* flags given at creation (0 for dumb
  *	buffers and imports)
  * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
- * @import_node: an import of a foreign dma-buf: its entry in the device's
- *	table of imports (&pd_device.imports)
+ * @charged: bytes charged to the device's budget for unprivileged clients
+ *	(&pd_device.client_bytes), given back when the object is freed
  */
 struct pd_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
 	bool counted;
-	struct hlist_node import_node;
+	u64 charged;
 };
 
 static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
@@ -212,6 +222,7 @@ static inline struct pd_crtc_state *to_pd_crtc_state(struct drm_crtc_state *s)
  * @connector_type: DRM_MODE_CONNECTOR_VIRTUAL or _HDMIA (which takes EDID
  *	overrides)
  * @fbdev: whether to set up fbdev emulation
+ * @client_budget: bytes of buffers unprivileged clients may hold at once
  */
 struct pd_config {
 	unsigned int pref_width;
@@ -222,6 +233,7 @@ struct pd_config {
 	unsigned int num_outputs;
 	int connector_type;
 	bool fbdev;
+	u64 client_budget;
 };
 
 /**
@@ -239,6 +251,12 @@ struct pd_config {
  * @wb_active: writeback jobs the composer will fill at its next run
  * @wb_vblank_refs: vblank references held for writeback jobs
  * @snap: what the output shows, as the last applied commit left it
+ * @snap_lock: serialises building a snapshot from plane states
+ *	(pd_composer_commit(), in a lockless commit tail) with asynchronous
+ *	plane updates, which rewrite a plane's current state in place and
+ *	publish a snapshot of their own; without it a commit could read a
+ *	cursor state half rewritten, or publish its snapshot after a newer
+ *	cursor update's and so bring the old cursor back
  * @vblank_timer: simulates the vertical blanking interrupt
  * @period: length of one frame of the current mode
  * @lock: protects @last_vblank, the CRC frame numbers and the writeback
@@ -265,6 +283,7 @@ struct pd_output {
 	unsigned int wb_active;
 	unsigned int wb_vblank_refs;
 	struct pd_snapshot *snap;
+	struct mutex snap_lock;	/* see kernel-doc above */
 
 	struct hrtimer vblank_timer;
 	ktime_t period;
@@ -289,12 +308,8 @@ struct pd_output {
  * @composed_frames: frames the composer composed (debugfs)
  * @composed_bytes: bytes of plane pixels the composer read (debugfs)
  * @composed_ns: time the composer spent composing, in nanoseconds (debugfs)
- * @import_lock: protects @imports
- * @imports: the GEM objects importing foreign dma-bufs, hashed by dma-buf
- *	address (one live import per device and dma-buf, shared by all files;
- *	see pd_gem_prime_import()).  A hash table, not an xarray, because it
- *	needs no memory of its own: an xarray keyed by kernel addresses builds
- *	several nodes per entry.
+ * @client_bytes: bytes of the buffers unprivileged clients created that
+ *	still exist, at most &pd_config.client_budget (pd_gem_charge())
  */
 struct pd_device {
 	struct drm_device drm;
@@ -304,8 +319,7 @@ struct pd_device {
 	atomic64_t composed_frames;
 	atomic64_t composed_bytes;
 	atomic64_t composed_ns;
-	struct mutex import_lock;	/* protects imports */
-	DECLARE_HASHTABLE(imports, 6);
+	atomic64_t client_bytes;
 };
 
 static inline struct pd_device *to_pd_device(struct drm_device *drm)
@@ -373,10 +387,6 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 					    size_t size);
 int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		       struct drm_mode_create_dumb *args);
-struct drm_gem_object *
-pd_gem_prime_import_sg_table(struct drm_device *drm,
-			     struct dma_buf_attachment *attach,
-			     struct sg_table *sgt);
 int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int pd_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,

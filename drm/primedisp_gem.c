@@ -4,22 +4,26 @@
  *
  * Buffers are shmem GEM objects.  primedisp wraps the shmem object to
  * remember its creation flags and to count live objects, so that tests can
- * prove that nothing leaks, and maps its exported buffers for each importer
- * within that importer's segment size; everything else (pages, vmap, mmap,
- * the rest of PRIME export and import) is done by DRM's shmem and PRIME
- * helpers.
+ * prove that nothing leaks, maps its exported buffers for each importer
+ * within that importer's segment size, and imports other devices' buffers
+ * without mapping them (it only reads them with the CPU); everything else
+ * (pages, vmap, mmap, the rest of PRIME export and import) is done by
+ * DRM's shmem and PRIME helpers.
  *
  * Copyright (C) 2026 The primedisp authors
  */
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include <drm/drm_auth.h>
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 #include <drm/drm_fourcc.h>
@@ -34,23 +38,21 @@
 #include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
+PD_COMPAT_IMPORT_NS_DMA_BUF;
+
 /*
  * Live primedisp GEM objects (created and imported), for leak checks: the
  * objects made by pd_gem_create_ioctl(), pd_gem_dumb_create() (fbdev's
- * buffer too) and pd_gem_prime_import_sg_table().
+ * buffer too) and pd_gem_prime_import().
  */
 static atomic_t pd_gem_live = ATOMIC_INIT(0);
 
 static void pd_gem_free(struct drm_gem_object *obj)
 {
-	struct pd_device *pd = to_pd_device(obj->dev);
+	struct pd_gem_object *bo = to_pd_gem(obj);
 
-	if (hash_hashed(&to_pd_gem(obj)->import_node)) {
-		/* No longer the device's import of that dma-buf. */
-		mutex_lock(&pd->import_lock);
-		hash_del(&to_pd_gem(obj)->import_node);
-		mutex_unlock(&pd->import_lock);
-	}
+	if (bo->charged)
+		atomic64_sub(bo->charged, &to_pd_device(obj->dev)->client_bytes);
 	if (to_pd_gem(obj)->counted)
 		atomic_dec(&pd_gem_live);
 	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
@@ -66,6 +68,68 @@ static void pd_gem_count(struct drm_gem_object *obj)
 {
 	to_pd_gem(obj)->counted = true;
 	atomic_inc(&pd_gem_live);
+}
+
+/**
+ * pd_gem_charge - charge a new buffer to the budget of unprivileged clients
+ * @file: the DRM file creating it
+ * @drm: the DRM device
+ * @size: its size in bytes
+ *
+ * Creating a buffer costs no memory until its pages are touched, but it
+ * reserves its size in the mmap-offset space that the card and render
+ * nodes of the device share (1 TiB on 64-bit).  Without a limit, a client
+ * of the render node could create buffers until that space is gone, and
+ * the compositor could then not allocate even a cursor.  So the buffers
+ * of unprivileged clients (neither the current DRM master nor
+ * CAP_SYS_ADMIN) that exist at one time may add up to at most
+ * &pd_config.client_budget, at most half of that space; the budget is
+ * given back when a buffer is freed, not when its creator closes its
+ * file (a buffer shared through PRIME lives on).  A limit per file would
+ * not help: a client opens as many files as it likes.
+ *
+ * Return: the bytes charged (0 for a privileged client), or -ENOMEM when
+ * the budget is used up.
+ */
+static s64 pd_gem_charge(struct drm_file *file, struct drm_device *drm,
+			 u64 size)
+{
+	struct pd_device *pd = to_pd_device(drm);
+
+	if (drm_is_current_master(file) || capable(CAP_SYS_ADMIN))
+		return 0;
+	if (atomic64_add_return(size, &pd->client_bytes) >
+	    pd->config.client_budget) {
+		atomic64_sub(size, &pd->client_bytes);
+		drm_dbg(drm, "unprivileged clients' budget of %llu bytes used up\n",
+			pd->config.client_budget);
+		return -ENOMEM;
+	}
+	return size;
+}
+
+/*
+ * Create a shmem object of @size bytes for @file, charged to the budget
+ * of unprivileged clients (pd_gem_charge()) and counted in.
+ */
+static struct drm_gem_shmem_object *pd_gem_new(struct drm_file *file,
+					       struct drm_device *drm,
+					       u64 size)
+{
+	struct drm_gem_shmem_object *shmem;
+	s64 charged;
+
+	charged = pd_gem_charge(file, drm, size);
+	if (charged < 0)
+		return ERR_PTR(charged);
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem)) {
+		atomic64_sub(charged, &to_pd_device(drm)->client_bytes);
+		return shmem;
+	}
+	to_pd_gem(&shmem->base)->charged = charged;
+	pd_gem_count(&shmem->base);
+	return shmem;
 }
 
 /*
@@ -184,28 +248,6 @@ static struct dma_buf *pd_gem_prime_export(struct drm_gem_object *obj,
 	return drm_gem_dmabuf_export(obj->dev, &exp_info);
 }
 
-/* The device's live import of @dma_buf, referenced, or NULL. */
-static struct drm_gem_object *pd_gem_import_lookup(struct pd_device *pd,
-						   struct dma_buf *dma_buf)
-{
-	struct pd_gem_object *pgo;
-
-	lockdep_assert_held(&pd->import_lock);
-	hash_for_each_possible(pd->imports, pgo, import_node,
-			       (unsigned long)dma_buf) {
-		struct drm_gem_object *obj = &pgo->base.base;
-
-		/*
-		 * One being freed waits in pd_gem_free() to leave the table;
-		 * a newer import of the same dma-buf may be next to it.
-		 */
-		if (obj->import_attach->dmabuf == dma_buf &&
-		    kref_get_unless_zero(&obj->refcount))
-			return obj;
-	}
-	return NULL;
-}
-
 /**
  * pd_gem_prime_import - import a dma-buf into primedisp
  * @drm: the DRM device
@@ -213,48 +255,36 @@ static struct drm_gem_object *pd_gem_import_lookup(struct pd_device *pd,
  *
  * A dma-buf primedisp exported itself is the same GEM object again (the
  * PRIME helper recognises only its own dma-buf operations, not ours).
- * Anything else is attached and mapped by the PRIME helper, once per
- * device: DRM's import cache is per file, and a second file importing the
- * same dma-buf would map its pages for the device a second time, two
- * overlapping streaming mappings that the DMA API does not allow (their
- * cache maintenance would undo each other on a non-coherent system).  So
- * every file of the device shares one GEM object per foreign dma-buf.
+ * Anything else is attached but never mapped for the device: primedisp
+ * does no DMA, the composer reads an imported buffer through the CPU
+ * (dma_buf_vmap()) and only when CRC or writeback asks for pixels.  A
+ * mapping would only cost cache maintenance on every import, and two
+ * importers' streaming mappings of one buffer, which the DMA API does not
+ * allow, would be primedisp's fault.
  *
  * Return: the GEM object, or an ERR_PTR.
  */
 struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
 					   struct dma_buf *dma_buf)
 {
-	struct pd_device *pd = to_pd_device(drm);
-	struct drm_gem_object *obj = dma_buf->priv, *old;
+	struct drm_gem_object *obj = dma_buf->priv;
 
 	if (dma_buf->ops == &pd_dmabuf_ops && obj->dev == drm) {
 		drm_gem_object_get(obj);
 		return obj;
 	}
 
-	mutex_lock(&pd->import_lock);
-	obj = pd_gem_import_lookup(pd, dma_buf);
-	mutex_unlock(&pd->import_lock);
-	if (obj)
-		return obj;
-
-	/* Not under the lock: a failed import frees its object. */
-	obj = drm_gem_prime_import(drm, dma_buf);
+	obj = drm_gem_shmem_prime_import_no_map(drm, dma_buf);
 	if (IS_ERR(obj))
 		return obj;
-
-	mutex_lock(&pd->import_lock);
-	old = pd_gem_import_lookup(pd, dma_buf);
-	if (!old)
-		hash_add(pd->imports, &to_pd_gem(obj)->import_node,
-			 (unsigned long)dma_buf);
-	mutex_unlock(&pd->import_lock);
-	if (old) {
-		/* Another file was quicker: share its import. */
-		drm_gem_object_put(obj);
-		return old;
-	}
+	/*
+	 * An import is never mapped through primedisp's fd (the core refuses
+	 * it: map the dma-buf), so give back the mmap offset the shmem helper
+	 * reserved: else importing one large dma-buf into many files would
+	 * use the offset space up without any budget.
+	 */
+	drm_gem_free_mmap_offset(obj);
+	pd_gem_count(obj);
 	return obj;
 }
 
@@ -291,7 +321,8 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 {
 	struct pd_gem_object *bo;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup, as its pages will be. */
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL_ACCOUNT);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &pd_gem_funcs;
@@ -305,11 +336,13 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
  * @args: the ioctl's arguments; the core has checked that width, height
  *	and bpp give a size within 32 bits, and zeroed pitch and size
  *
- * What drm_gem_shmem_dumb_create() does, with the new object counted in
- * between its creation and its handle.  The pitch is the width's bits
- * rounded up to bytes, the size a whole number of pages.
+ * What drm_gem_shmem_dumb_create() does, under the rules of GEM_CREATE:
+ * at most PD_GEM_MAX_SIZE (the core allows 4 GiB), charged to the budget
+ * of unprivileged clients and counted in (pd_gem_new()).  The pitch is
+ * the width's bits rounded up to bytes, the size a whole number of pages.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (-EINVAL above PD_GEM_MAX_SIZE, -ENOMEM
+ * when the budget is used up).
  */
 int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		       struct drm_mode_create_dumb *args)
@@ -319,12 +352,11 @@ int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	u64 size = PAGE_ALIGN(pitch * args->height);
 	int ret;
 
-	if (!size || size > U32_MAX)
+	if (!size || size > PD_GEM_MAX_SIZE)
 		return -EINVAL;
-	shmem = drm_gem_shmem_create(drm, size);
+	shmem = pd_gem_new(file, drm, size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
-	pd_gem_count(&shmem->base);
 
 	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
 	/* The handle holds the only reference from here on. */
@@ -334,29 +366,6 @@ int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	args->pitch = pitch;
 	args->size = size;
 	return 0;
-}
-
-/**
- * pd_gem_prime_import_sg_table - wrap another device's buffer
- * @drm: the DRM device
- * @attach: the attachment of the dma-buf to @drm
- * @sgt: its pages, mapped for @drm
- *
- * The shmem helper's import, with the new object counted in.
- *
- * Return: the GEM object or an ERR_PTR.
- */
-struct drm_gem_object *
-pd_gem_prime_import_sg_table(struct drm_device *drm,
-			     struct dma_buf_attachment *attach,
-			     struct sg_table *sgt)
-{
-	struct drm_gem_object *obj;
-
-	obj = drm_gem_shmem_prime_import_sg_table(drm, attach, sgt);
-	if (!IS_ERR(obj))
-		pd_gem_count(obj);
-	return obj;
 }
 
 /*
@@ -438,10 +447,9 @@ int pd_gem_create_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	size = PAGE_ALIGN(args->size);
 
-	shmem = drm_gem_shmem_create(drm, size);
+	shmem = pd_gem_new(file, drm, size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
-	pd_gem_count(&shmem->base);
 	bo = to_pd_gem(&shmem->base);
 	bo->flags = args->flags;
 	shmem->map_wc = !!(args->flags & PRIMEDISP_GEM_CREATE_WC);
@@ -494,7 +502,13 @@ out:
  * @data: a struct drm_primedisp_gem_info
  * @file: the caller's DRM file
  *
- * Return: 0 or -ENOENT for an unknown handle.
+ * @flags is an input too, and must be 0 there, like every flags field of
+ * primedisp's uapi: a later version can then give input bits a meaning
+ * (for instance a query of another property) without old kernels
+ * silently answering something else.
+ *
+ * Return: 0, -EINVAL for non-zero input @flags, -ENOENT for an unknown
+ * handle.
  */
 int pd_gem_info_ioctl(struct drm_device *drm, void *data,
 		      struct drm_file *file)
@@ -502,6 +516,8 @@ int pd_gem_info_ioctl(struct drm_device *drm, void *data,
 	struct drm_primedisp_gem_info *args = data;
 	struct drm_gem_object *obj;
 
+	if (args->flags)
+		return -EINVAL;
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;

@@ -483,6 +483,9 @@ int pd_output_init(struct pd_device *pd, struct pd_output *out,
 	int ret;
 
 	spin_lock_init(&out->lock);
+	ret = drmm_mutex_init(drm, &out->snap_lock);
+	if (ret)
+		return ret;
 	hrtimer_setup(&out->vblank_timer, pd_vblank_timer_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS);
 

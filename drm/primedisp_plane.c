@@ -29,6 +29,7 @@
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_print.h>
 
 #include "primedisp_drv.h"
 
@@ -123,7 +124,17 @@ static void pd_plane_atomic_async_update(struct drm_plane *plane,
 	struct drm_plane_state *new_state =
 		drm_atomic_get_new_plane_state(state, plane);
 	struct drm_plane_state *cur = plane->state;
+	struct pd_output *out = cur->crtc ? crtc_to_pd_output(cur->crtc) : NULL;
 
+	/*
+	 * The state is rewritten in place: not while a commit tail builds a
+	 * snapshot from it (pd_composer_commit()).  A cursor always has a
+	 * CRTC here (async_check wants a framebuffer on it), and its planes
+	 * belong to one output.
+	 */
+	if (drm_WARN_ON_ONCE(plane->dev, !out))
+		return;
+	mutex_lock(&out->snap_lock);
 	/* The old framebuffer is released with the new state. */
 	swap(cur->fb, new_state->fb);
 	cur->crtc_x = new_state->crtc_x;
@@ -137,9 +148,8 @@ static void pd_plane_atomic_async_update(struct drm_plane *plane,
 	cur->src = new_state->src;
 	cur->dst = new_state->dst;
 	cur->visible = new_state->visible;
-	if (cur->crtc)
-		pd_composer_plane_update(crtc_to_pd_output(cur->crtc), plane,
-					 state);
+	pd_composer_plane_update(out, plane, state);
+	mutex_unlock(&out->snap_lock);
 }
 
 static const struct drm_plane_helper_funcs pd_plane_helper_funcs = {

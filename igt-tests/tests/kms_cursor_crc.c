@@ -2,8 +2,9 @@
 /*
  * kms_cursor_crc - primedisp's cursor plane: the sizes DRM_CAP_CURSOR_*
  * announce, positions on and partly off screen, atomic and legacy cursor
- * ioctls, checked by CRC against a userspace reference (lib/pd_ref.c); and
- * legacy cursor updates that never wait for a pending page flip.
+ * ioctls, checked by CRC against a userspace reference (lib/pd_ref.c);
+ * legacy cursor updates that never wait for a pending page flip, and that
+ * a flip's commit never brings an older cursor back.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -204,10 +205,87 @@ static void test_no_vblank_wait(void)
 	pd_display_close(&d);
 }
 
+/*
+ * Legacy cursor moves right behind nonblocking page flips.  A flip's
+ * commit tail records the planes it leaves alone (the cursor) from their
+ * current state, which a cursor move rewrites in place from the ioctl:
+ * the two must not interleave, or the flip can publish the cursor's old
+ * position after the move published the new one, and the screen keeps
+ * the old cursor.  Each round flips between two identical backgrounds,
+ * moves the cursor back and forth at once (a burst, so that the moves
+ * overlap the commit tail running on another CPU), waits for the flip and
+ * then checks the CRC against the reference of the last position.
+ */
+static void test_moves_vs_flips(void)
+{
+	const int pos[2][2] = { { 100, 100 }, { 300, 200 } };
+	const int rounds = 200, moves = 16;
+	struct pd_display d;
+	struct pd_test_fb bg, bg2, ref_fb;
+	uint32_t handle, pitch, want[2];
+	uint64_t size;
+	uint8_t *p;
+	int slot, bad = 0;
+
+	setup(&d, &bg);
+	slot = d.noverlays + 1;
+	pd_assert_eq(pd_test_fb_create(d.fd, DRM_FORMAT_XRGB8888, 640, 480, 41, &bg2), 0);
+	pd_assert_eq(pd_test_fb_create(d.fd, DRM_FORMAT_ARGB8888, 64, 64, 61, &ref_fb), 0);
+	for (int k = 0; k < 2; k++) {
+		struct pd_plane_cfg cfgs[8] = { pd_plane_cfg(&bg, 0, 0) };
+
+		cfgs[slot] = pd_plane_cfg(&ref_fb, pos[k][0], pos[k][1]);
+		want[k] = pd_expected_crc(&d, cfgs, slot + 1);
+		/* The blending defaults the legacy ioctls leave alone. */
+		pd_assert_eq(pd_apply(&d, cfgs, slot + 1, false, 0), 0);
+	}
+	pd_assert(want[0] != want[1]);
+	handle = pd_dumb_create(d.fd, 64, 64, 32, &pitch, &size);
+	pd_assert_eq(pitch, 256);
+	p = pd_dumb_map(d.fd, handle, size, PROT_READ | PROT_WRITE);
+	memcpy(p, ref_fb.map, 64 * 64 * 4);
+	munmap(p, size);
+	pd_assert_eq(drmModeSetCursor2(d.fd, d.out.crtc, handle, 64, 64, 0, 0), 0);
+
+	for (int r = 0; r < rounds; r++) {
+		drmEventContext ev = { .version = 2 };
+		struct pollfd pfd = { .fd = d.fd, .events = POLLIN };
+		const int *at = pos[r & 1];
+		uint32_t got;
+
+		pd_assert_eq(drmModePageFlip(d.fd, d.out.crtc, (r & 1) ? bg.id : bg2.id,
+					     DRM_MODE_PAGE_FLIP_EVENT, NULL), 0);
+		/* A burst of moves while the flip's commit tail runs, the last to @at. */
+		for (int m = moves - 1; m >= 0; m--)
+			pd_assert_eq(drmModeMoveCursor(d.fd, d.out.crtc,
+						       pos[(r + m) & 1][0], pos[(r + m) & 1][1]), 0);
+		pd_assert_f(poll(&pfd, 1, 30000) == 1, "round %d: no flip event in 30 s", r);
+		drmHandleEvent(d.fd, &ev);
+		got = crc_now(&d);
+		if (got != want[r & 1]) {
+			pd_info("round %d: cursor moved to %d,%d but CRC 0x%08x is %s", r,
+				at[0], at[1], got,
+				got == want[!(r & 1)] ? "the previous position's" : "neither's");
+			bad++;
+		}
+	}
+	pd_info("%d rounds of a flip and %d cursor moves", rounds, moves);
+	pd_assert_f(bad == 0, "%d of %d rounds show another cursor than the last one set",
+		    bad, rounds);
+	pd_assert_eq(drmModeSetCursor(d.fd, d.out.crtc, 0, 0, 0), 0);
+	pd_dumb_destroy(d.fd, handle);
+	pd_test_fb_destroy(&ref_fb);
+	pd_test_fb_destroy(&bg2);
+	pd_test_fb_destroy(&bg);
+	pd_display_close(&d);
+}
+
 static const struct pd_subtest subtests[] = {
 	{ "cursor-sizes", test_sizes, "sizes 32..cap and rectangles, on and off screen, vs reference" },
 	{ "cursor-legacy", test_legacy, "SETCURSOR2/MOVECURSOR with a dumb buffer vs reference" },
 	{ "cursor-no-vblank-wait", test_no_vblank_wait, "legacy cursor updates do not wait for a pending flip" },
+	{ "cursor-moves-vs-flips", test_moves_vs_flips,
+	  "a cursor move right behind a nonblocking flip is what the screen shows after both" },
 	{ }
 };
 

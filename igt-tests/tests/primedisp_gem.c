@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <grp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -387,6 +388,81 @@ static void test_create_planar(void)
 		   "(plane formats: %s)", fmt_set_str(&s));
 }
 
+/*
+ * ADDFB2 of 4:2:0/4:2:2 layouts whose chroma planes end exactly at the end
+ * of the object, or just past it when a subsampled plane's width or height
+ * is rounded up as it must be (odd sizes).  Older kernels' framebuffer
+ * helper rounded down and at height 1 wrapped around, accepting any chroma
+ * offset; primedisp checks every plane itself, so the answer is the same
+ * on every kernel.
+ */
+static void test_addfb_odd_chroma(void)
+{
+	const uint32_t S = 2 * page_size();
+	static const struct {
+		const char *what;
+		uint32_t format, w, h;
+		uint32_t pitches[3], offsets_from_end[3];	/* 0: offset 0 */
+		int err;
+	} cases[] = {
+		{ "NV12 64x3, CbCr's 2 rows end at the end", DRM_FORMAT_NV12, 64, 3,
+		  { 64, 64 }, { 0, 128 }, 0 },
+		{ "NV12 64x3, CbCr's second row past the end", DRM_FORMAT_NV12, 64, 3,
+		  { 64, 64 }, { 0, 64 }, EINVAL },
+		{ "NV12 64x1, CbCr's row ends at the end", DRM_FORMAT_NV12, 64, 1,
+		  { 64, 64 }, { 0, 64 }, 0 },
+		{ "NV12 64x1, CbCr's row half past the end", DRM_FORMAT_NV12, 64, 1,
+		  { 64, 64 }, { 0, 32 }, EINVAL },
+		{ "NV12 64x1, CbCr at the last byte", DRM_FORMAT_NV12, 64, 1,
+		  { 64, 64 }, { 0, 1 }, EINVAL },
+		{ "NV12 63x3, CbCr pitch 64 (32 pairs)", DRM_FORMAT_NV12, 63, 3,
+		  { 64, 64 }, { 0, 128 }, 0 },
+		{ "NV12 63x3, CbCr pitch 62 (31 pairs)", DRM_FORMAT_NV12, 63, 3,
+		  { 64, 62 }, { 0, 128 }, EINVAL },
+		{ "YUV420 64x3, Cr's 2 rows end at the end", DRM_FORMAT_YUV420, 64, 3,
+		  { 64, 32, 32 }, { 0, 256, 64 }, 0 },
+		{ "YUV420 64x3, Cr's second row past the end", DRM_FORMAT_YUV420, 64, 3,
+		  { 64, 32, 32 }, { 0, 256, 32 }, EINVAL },
+		{ "YUV420 64x1, Cr at the last byte", DRM_FORMAT_YUV420, 64, 1,
+		  { 64, 32, 32 }, { 0, 256, 1 }, EINVAL },
+		{ "NV16 64x3, CbCr's 3 rows end at the end", DRM_FORMAT_NV16, 64, 3,
+		  { 64, 64 }, { 0, 192 }, 0 },
+		{ "NV16 64x3, CbCr's third row past the end", DRM_FORMAT_NV16, 64, 3,
+		  { 64, 64 }, { 0, 128 }, EINVAL },
+	};
+	int fd = pd_open_card(NULL);
+	uint64_t size = S;
+	uint32_t handle = pd_gem_create(fd, &size, 0);
+
+	pd_assert_eq(size, S);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 }, fb = 0;
+		unsigned int planes = cases[i].format == DRM_FORMAT_YUV420 ? 3 : 2;
+		int ret;
+
+		for (unsigned int p = 0; p < planes; p++) {
+			handles[p] = handle;
+			pitches[p] = cases[i].pitches[p];
+			if (cases[i].offsets_from_end[p])
+				offsets[p] = S - cases[i].offsets_from_end[p];
+		}
+		ret = drmModeAddFB2(fd, cases[i].w, cases[i].h, cases[i].format, handles,
+				    pitches, offsets, &fb, 0);
+		pd_info("%s: %s", cases[i].what, ret ? strerror(-ret) : "accepted");
+		if (cases[i].err) {
+			pd_assert_f(ret == -cases[i].err, "%s: ADDFB2 gave %s, expected %s",
+				    cases[i].what, ret ? strerror(-ret) : "success",
+				    strerror(cases[i].err));
+		} else {
+			pd_assert_f(ret == 0, "%s: ADDFB2 refused: %s", cases[i].what,
+				    strerror(-ret));
+			pd_assert(drmModeRmFB(fd, fb) == 0);
+		}
+	}
+	pd_gem_close(fd, handle);
+	close(fd);
+}
+
 static void test_scanout_pitch(void)
 {
 	int card = pd_open_card(NULL);
@@ -745,8 +821,19 @@ static void test_info(void)
 	for (size_t i = 0; i < ARRAY_SIZE(flag_sets); i++) {
 		size = 5000;
 		handle = pd_gem_create(fd, &size, flag_sets[i]);
-		memset(&info, 0xff, sizeof(info));
+		/* Input flags must be 0: every bit is refused, nothing is changed. */
+		for (unsigned int bit = 0; bit < 32; bit++) {
+			memset(&info, 0, sizeof(info));
+			info.handle = handle;
+			info.flags = 1u << bit;
+			pd_assert_errno(drmIoctl(fd, DRM_IOCTL_PRIMEDISP_GEM_INFO, &info),
+					EINVAL);
+			pd_assert_eq(info.flags, 1u << bit);
+		}
+		/* Only flags are input: size is overwritten, whatever it held. */
+		memset(&info, 0, sizeof(info));
 		info.handle = handle;
+		info.size = ~0ull;
 		pd_assert(drmIoctl(fd, DRM_IOCTL_PRIMEDISP_GEM_INFO, &info) == 0);
 		pd_assert_eq(info.handle, handle);
 		pd_assert_eq(info.flags, flag_sets[i]);
@@ -872,6 +959,110 @@ static void test_info_imported(void)
 	munmap(vptr, vsize);
 	close(vgem);
 	close(fd);
+}
+
+/* The module parameter client_budget_mb, in bytes. */
+static uint64_t client_budget(void)
+{
+	FILE *f = fopen("/sys/module/primedisp/parameters/client_budget_mb", "r");
+	unsigned long long mb = 0;
+
+	pd_assert_f(f, "no /sys/module/primedisp/parameters/client_budget_mb");
+	pd_assert(fscanf(f, "%llu", &mb) == 1);
+	fclose(f);
+	return mb << 20;
+}
+
+/*
+ * An unprivileged client (uid 65534, no capabilities) on the render node
+ * and on the card node without master creates buffers until the budget of
+ * unprivileged clients is used up (ENOMEM, at exactly the budget); the
+ * DRM master (the compositor: also uid 65534 here, privileged only by
+ * being master) can still allocate and map.  The budget comes back when a
+ * buffer is freed, not before: an exported buffer keeps its charge.  Dumb
+ * buffers follow GEM_CREATE's rules: at most 1 GiB, same budget.
+ */
+static void test_client_budget(void)
+{
+	const uint64_t GiB = 1ull << 30, budget = client_budget();
+	int master = pd_open_card(NULL), card = pd_open_card(NULL);
+	int render = pd_open_render(NULL);
+	static uint32_t handles[4096];
+	struct drm_primedisp_gem_create c;
+	struct drm_mode_create_dumb dumb;
+	uint64_t used = 0, size, offset;
+	unsigned int n = 0;
+	int dmabuf;
+
+	if (!drmIsMaster(master))
+		pd_assert_f(drmSetMaster(master) == 0, "cannot become DRM master");
+	pd_assert(!drmIsMaster(card));
+	pd_info("budget of unprivileged clients: %llu MiB",
+		(unsigned long long)(budget >> 20));
+	pd_assert(budget >= GiB && budget / GiB < ARRAY_SIZE(handles) - 2);
+
+	/* From here on nobody, without capabilities. */
+	pd_assert(setgroups(0, NULL) == 0);
+	pd_assert(setresgid(65534, 65534, 65534) == 0);
+	pd_assert(setresuid(65534, 65534, 65534) == 0);
+	pd_assert(geteuid() == 65534);
+
+	while (used + GiB <= budget) {
+		c = (struct drm_primedisp_gem_create){ .size = GiB };
+		pd_assert_f(__pd_gem_create(render, &c) == 0,
+			    "GEM_CREATE of 1 GiB on the render node failed after %llu MiB "
+			    "of a %llu MiB budget", (unsigned long long)(used >> 20),
+			    (unsigned long long)(budget >> 20));
+		handles[n++] = c.handle;
+		used += GiB;
+	}
+	if (used < budget) {
+		c = (struct drm_primedisp_gem_create){ .size = budget - used };
+		pd_assert(__pd_gem_create(render, &c) == 0);
+		handles[n++] = c.handle;
+		used = budget;
+	}
+	pd_info("%u buffers, %llu MiB, created on the render node",
+		n, (unsigned long long)(used >> 20));
+	/* Used up: one more page, on either node, is refused. */
+	c = (struct drm_primedisp_gem_create){ .size = 4096 };
+	pd_assert_errno(__pd_gem_create(render, &c), ENOMEM);
+	pd_assert_errno(__pd_gem_create(card, &c), ENOMEM);
+	pd_assert_errno(__pd_dumb_create(card, 64, 64, 32, &dumb), ENOMEM);
+
+	/* The compositor is not starved: it allocates, maps and writes. */
+	for (int i = 0; i < 4; i++) {
+		size = GiB;
+		handles[n++] = pd_gem_create(master, &size, 0);
+		pd_assert(__pd_gem_mmap_offset(master, handles[n - 1], 0, &offset) == 0);
+	}
+	{
+		uint32_t pitch, h = pd_dumb_create(master, 64, 64, 32, &pitch, &size);
+		uint64_t off;
+		uint32_t *px;
+
+		pd_assert(__pd_dumb_map_offset(master, h, &off) == 0);
+		px = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, master, off);
+		pd_assert(px != MAP_FAILED);
+		px[0] = 0x00ff00ff;
+		pd_assert_eq(px[0], 0x00ff00ff);
+		munmap(px, size);
+	}
+	/* Dumb buffers: 1 GiB at most, like GEM_CREATE, for the master too. */
+	pd_assert_errno(__pd_dumb_create(master, 16384, 16385, 32, &dumb), EINVAL);
+
+	/* An exported buffer keeps its charge until the dma-buf is gone. */
+	dmabuf = pd_prime_handle_to_fd(render, handles[0]);
+	pd_gem_close(render, handles[0]);
+	pd_assert_errno(__pd_gem_create(render, &c), ENOMEM);
+	close(dmabuf);
+	pd_assert_f(__pd_gem_create(render, &c) == 0,
+		    "the budget did not come back when the last buffer reference went");
+	pd_gem_close(render, c.handle);
+
+	close(render);
+	close(card);
+	close(master);
 }
 
 static void test_render_node(void)
@@ -1006,6 +1197,8 @@ static const struct pd_subtest subtests[] = {
 	  "every plane format, many sizes, with/without SCANOUT: layout and ADDFB2" },
 	{ "create-planar", test_create_planar,
 	  "multi-planar formats the planes list: per-plane pitches and offsets" },
+	{ "addfb-odd-chroma", test_addfb_odd_chroma,
+	  "4:2:0/4:2:2 chroma planes of odd sizes are checked rounded up, on every kernel" },
 	{ "scanout-pitch", test_scanout_pitch, "SCANOUT pitches are multiples of 64" },
 	{ "invalid-flags", test_invalid_flags, "unknown GEM_CREATE flags -> EINVAL" },
 	{ "invalid-format", test_invalid_format,
@@ -1020,10 +1213,12 @@ static const struct pd_subtest subtests[] = {
 	{ "mmap-wc", test_mmap_wc, "a WC buffer maps and keeps its data; INFO shows WC" },
 	{ "mmap-separate-fds", test_mmap_separate_fds,
 	  "another DRM file can neither look up nor map the object" },
-	{ "info", test_info, "INFO reports size and creation flags; unknown handle -> ENOENT" },
+	{ "info", test_info, "INFO reports size and creation flags; input flags or unknown handle -> EINVAL/ENOENT" },
 	{ "info-exported", test_info_exported, "INFO shows EXPORTED once a dma-buf exists" },
 	{ "info-imported", test_info_imported,
 	  "a vgem dma-buf imported: IMPORTED, its size, no MMAP_OFFSET, same dma-buf back" },
+	{ "client-budget", test_client_budget,
+	  "unprivileged clients share a budget; the master still allocates; dumb <= 1 GiB" },
 	{ "render-node", test_render_node,
 	  "the ioctls work on the render node; CREATE_DUMB -> EACCES there" },
 	{ "invalid-ioctl", test_invalid_ioctl,

@@ -108,11 +108,11 @@ struct drm_primedisp_gem_mmap_offset {
 /**
  * struct drm_primedisp_gem_info - query a buffer
  * @handle: in: the GEM handle
- * @flags: out: PRIMEDISP_GEM_CREATE_* flags it was created with, plus
- *	PRIMEDISP_GEM_INFO_* state bits
+ * @flags: in: must be 0; out: PRIMEDISP_GEM_CREATE_* flags it was created
+ *	with, plus PRIMEDISP_GEM_INFO_* state bits
  * @size: out: size in bytes
  *
- * Errors: ENOENT for an unknown handle.
+ * Errors: EINVAL for non-zero @flags on input, ENOENT for an unknown handle.
  */
 struct drm_primedisp_gem_info {
 	__u32 handle;
