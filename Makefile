@@ -18,6 +18,8 @@
 #   make kernels          download Debian's kernels of every series into the cache
 #   make igt [K=..] [T=..] [IGT_LIST=full|ci]  upstream IGT against primedisp
 #                         (igt-tests/upstream/: test list and expectations)
+#   make fuzz [K=..] [SEEDS=..] [OPS=..]  the ioctl fuzzer alone, a million
+#                         operations by default, on the newest series
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 K ?= 6.12
@@ -27,7 +29,7 @@ export T
 PD_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SERIES)
 PD_SMOKE_SERIES := $(shell . scripts/kernels.conf; echo $$PD_SMOKE_SERIES)
 
-.PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench igt
+.PHONY: all modules install clean kernels tests check check-loaded check-debug debug-kernel demo shell lint docs bench igt fuzz
 
 all: modules
 
@@ -91,6 +93,16 @@ igt:
 		scripts/fetch-kernels.sh $$k >/dev/null && \
 		scripts/igt-run.sh -k $$k -l $(IGT_LIST) $(if $(T),-T '$(T)') || rc=1; \
 	done; exit $$rc
+
+# The ioctl fuzzer (userspace/pd-fuzz through scripts/guest-fuzz.sh) alone:
+# OPS operations per seed in 3 processes, one of them unprivileged, on the
+# newest first-class series unless K is given.
+OPS ?= 1000000
+SEEDS ?= 1
+fuzz:
+	K="$(if $(filter command line,$(origin K)),$(K),$(lastword $(PD_SERIES)))" \
+	T=fuzz IGT=0 DEMO_K= FUZZ_SEEDS="$(SEEDS)" FUZZ_OPS=$(OPS) \
+	FUZZ_LIMIT=$${FUZZ_LIMIT:-14400} VM_TIMEOUT=$${VM_TIMEOUT:-28800} scripts/check.sh
 
 clean:
 	rm -rf build

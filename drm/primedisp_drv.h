@@ -9,6 +9,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/platform_device.h>
@@ -86,12 +87,17 @@
  * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
  * @charged: bytes charged to the device's budget for unprivileged clients
  *	(&pd_device.client_bytes), given back when the object is freed
+ * @export_lock: guards @exports
+ * @exports: the importers' DMA mappings of the buffer (struct pd_export_map),
+ *	which CPU access through the dma-buf keeps coherent
  */
 struct pd_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
 	bool counted;
 	u64 charged;
+	struct mutex export_lock;	/* guards @exports */
+	struct list_head exports;
 };
 
 static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)

@@ -55,6 +55,9 @@ static void pd_gem_free(struct drm_gem_object *obj)
 		atomic64_sub(bo->charged, &to_pd_device(obj->dev)->client_bytes);
 	if (to_pd_gem(obj)->counted)
 		atomic_dec(&pd_gem_live);
+	/* Each importer unmapped before its attachment held the object. */
+	drm_WARN_ON(obj->dev, !list_empty(&bo->exports));
+	mutex_destroy(&bo->export_lock);
 	drm_gem_shmem_free(to_drm_gem_shmem_obj(obj));
 }
 
@@ -185,15 +188,51 @@ static const struct vm_operations_struct pd_gem_vm_ops = {
  * many DMA engines take 64 KiB), which DMA-API debugging reports and which
  * a device without an IOMMU that really has the limit would overrun.
  * primedisp builds each importer's scatterlist with that importer's segment
- * limit; the rest of the dma-buf operations are the helpers'.
+ * limit.
+ *
+ * The cache rules, which the helpers leave implicit: the buffer's pages are
+ * cached CPU memory (the shmem helper's mmap and vmap), and an importer may
+ * be a device that does not snoop the CPU's caches (many arm64 SoCs).
+ *  - Mapping for an importer writes the CPU's caches back for it
+ *    (dma_sync_sgtable_for_device()), so the device sees what the CPU wrote
+ *    before.  The mapping itself skips that (DMA_ATTR_SKIP_CPU_SYNC): the
+ *    DMA API allows several streaming mappings of one page, as several
+ *    importers make, only without the implicit cache maintenance.
+ *  - DMA_BUF_IOCTL_SYNC (dma_buf_begin/end_cpu_access()) brackets CPU
+ *    access for every importer that has the buffer mapped: the start
+ *    invalidates what the devices wrote from the CPU's caches, the end
+ *    writes the CPU's writes back for them.
+ *  - Unmapping does no cache maintenance (drm_gem_unmap_dma_buf() skips
+ *    it): a device's writes are the CPU's to see after the next
+ *    DMA_BUF_IOCTL_SYNC start, as the dma-buf documentation asks of every
+ *    CPU user.
+ * On coherent machines (x86, most servers) the DMA API makes all of this
+ * free.
  */
+
+/**
+ * struct pd_export_map - one importer's DMA mapping of a primedisp buffer
+ * @node: in &pd_gem_object.exports
+ * @dev: the importing device
+ * @sgt: the mapped scatterlist, as given to the importer
+ * @dir: the direction of the mapping (syncs must use it)
+ */
+struct pd_export_map {
+	struct list_head node;
+	struct device *dev;
+	struct sg_table *sgt;
+	enum dma_data_direction dir;
+};
+
 static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
 					   enum dma_data_direction dir)
 {
 	struct drm_gem_object *obj = attach->dmabuf->priv;
-	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	struct pd_gem_object *bo = to_pd_gem(obj);
+	struct drm_gem_shmem_object *shmem = &bo->base;
 	size_t max_seg = min_t(size_t, dma_get_max_seg_size(attach->dev),
 			       dma_max_mapping_size(attach->dev));
+	struct pd_export_map *map;
 	struct sg_table *sgt;
 	int ret;
 
@@ -201,9 +240,12 @@ static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
 		return ERR_PTR(-EINVAL);
 	max_seg = max_t(size_t, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
 
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
-	if (!sgt)
-		return ERR_PTR(-ENOMEM);
+	if (!map || !sgt) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	ret = sg_alloc_table_from_pages_segment(sgt, shmem->pages,
 						obj->size >> PAGE_SHIFT, 0,
 						obj->size, max_seg, GFP_KERNEL);
@@ -212,21 +254,80 @@ static struct sg_table *pd_gem_map_dma_buf(struct dma_buf_attachment *attach,
 	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		goto err_table;
+	dma_sync_sgtable_for_device(attach->dev, sgt, dir);
+
+	map->dev = attach->dev;
+	map->sgt = sgt;
+	map->dir = dir;
+	mutex_lock(&bo->export_lock);
+	list_add(&map->node, &bo->exports);
+	mutex_unlock(&bo->export_lock);
 	return sgt;
 
 err_table:
 	sg_free_table(sgt);
 err_free:
 	kfree(sgt);
+	kfree(map);
 	return ERR_PTR(ret);
+}
+
+static void pd_gem_unmap_dma_buf(struct dma_buf_attachment *attach,
+				 struct sg_table *sgt,
+				 enum dma_data_direction dir)
+{
+	struct pd_gem_object *bo = to_pd_gem(attach->dmabuf->priv);
+	struct pd_export_map *map, *found = NULL;
+
+	mutex_lock(&bo->export_lock);
+	list_for_each_entry(map, &bo->exports, node) {
+		if (map->sgt == sgt) {
+			list_del(&map->node);
+			found = map;
+			break;
+		}
+	}
+	mutex_unlock(&bo->export_lock);
+	kfree(found);
+	drm_gem_unmap_dma_buf(attach, sgt, dir);	/* unmaps and frees it */
+}
+
+/* DMA_BUF_IOCTL_SYNC start: the devices' writes become the CPU's to read. */
+static int pd_gem_begin_cpu_access(struct dma_buf *dma_buf,
+				   enum dma_data_direction dir)
+{
+	struct pd_gem_object *bo = to_pd_gem(dma_buf->priv);
+	struct pd_export_map *map;
+
+	mutex_lock(&bo->export_lock);
+	list_for_each_entry(map, &bo->exports, node)
+		dma_sync_sgtable_for_cpu(map->dev, map->sgt, map->dir);
+	mutex_unlock(&bo->export_lock);
+	return 0;
+}
+
+/* DMA_BUF_IOCTL_SYNC end: the CPU's writes reach the devices. */
+static int pd_gem_end_cpu_access(struct dma_buf *dma_buf,
+				 enum dma_data_direction dir)
+{
+	struct pd_gem_object *bo = to_pd_gem(dma_buf->priv);
+	struct pd_export_map *map;
+
+	mutex_lock(&bo->export_lock);
+	list_for_each_entry(map, &bo->exports, node)
+		dma_sync_sgtable_for_device(map->dev, map->sgt, map->dir);
+	mutex_unlock(&bo->export_lock);
+	return 0;
 }
 
 static const struct dma_buf_ops pd_dmabuf_ops = {
 	.attach = drm_gem_map_attach,
 	.detach = drm_gem_map_detach,
 	.map_dma_buf = pd_gem_map_dma_buf,
-	.unmap_dma_buf = drm_gem_unmap_dma_buf,	/* unmaps and frees the table */
+	.unmap_dma_buf = pd_gem_unmap_dma_buf,
 	PD_COMPAT_DMA_BUF_OPS,
+	.begin_cpu_access = pd_gem_begin_cpu_access,
+	.end_cpu_access = pd_gem_end_cpu_access,
 	.mmap = drm_gem_dmabuf_mmap,
 	.vmap = drm_gem_dmabuf_vmap,
 	.vunmap = drm_gem_dmabuf_vunmap,
@@ -326,6 +427,8 @@ struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &pd_gem_funcs;
+	mutex_init(&bo->export_lock);
+	INIT_LIST_HEAD(&bo->exports);
 	return &bo->base.base;
 }
 

@@ -40,8 +40,19 @@ VM_TIMEOUT=${VM_TIMEOUT:-3600}
 DEBUG_VM_TIMEOUT=${DEBUG_VM_TIMEOUT:-21600}
 DEBUG_SUBTEST_TIMEOUT=${DEBUG_SUBTEST_TIMEOUT:-900}
 DEBUG_PDTEST_TIMEOUT=${DEBUG_PDTEST_TIMEOUT:-840}
-# After the suite, the debug kernel's run fuzzes the ioctls (pd-fuzz) with
-# these seeds (debug@fuzz-SEED; "" for none).
+# After the suite, each first-class kernel's run fuzzes the ioctls
+# (pd-fuzz, fuzz@seed-SEED; FUZZ_SEEDS="" for none): FUZZ_OPS operations
+# per seed in FUZZ_PROCS processes, the last FUZZ_NOBODY of them as an
+# unprivileged user on the render node, primedisp reloaded with
+# FUZZ_OUTPUTS outputs, FUZZ_LIMIT seconds at most per seed.
+FUZZ_SEEDS=${FUZZ_SEEDS-1 2}
+FUZZ_OPS=${FUZZ_OPS:-20000}
+FUZZ_PROCS=${FUZZ_PROCS:-3}
+FUZZ_NOBODY=${FUZZ_NOBODY:-1}
+FUZZ_LIMIT=${FUZZ_LIMIT:-1800}
+FUZZ_OUTPUTS=${FUZZ_OUTPUTS:-2}
+# The debug kernel's run fuzzes with these seeds (debug@fuzz-SEED; "" for
+# none).
 DEBUG_FUZZ_SEEDS=${DEBUG_FUZZ_SEEDS-1 2 3}
 DEBUG_FUZZ_OPS=${DEBUG_FUZZ_OPS:-2000}
 DEBUG_FUZZ_PROCS=${DEBUG_FUZZ_PROCS:-2}
@@ -194,9 +205,15 @@ for k in $K; do
 		T=$PD_SMOKE_T
 	fi
 	run_suite=1
+	fuzz_here=0
+	if [ "$k" != debug ] && ! is_smoke "$k" && [ -n "$FUZZ_SEEDS" ] && selected fuzz@seed; then
+		fuzz_here=1
+	fi
 	if ! vm_tests_selected; then
-		# T=debug@fuzz: the debug kernel's fuzzing alone.
+		# T=debug@fuzz, T=fuzz: the fuzzing alone.
 		if [ "$k" = debug ] && [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
+			run_suite=0
+		elif [ $fuzz_here = 1 ]; then
 			run_suite=0
 		else
 			echo "== kernel $k: no test in the VM matches T=$T"
@@ -233,7 +250,7 @@ for k in $K; do
 		timeout=$DEBUG_VM_TIMEOUT
 		fuzz=:
 		if [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
-			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS -p $DEBUG_FUZZ_PROCS $DEBUG_FUZZ_SEEDS"
+			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS -p $DEBUG_FUZZ_PROCS -u 1 $DEBUG_FUZZ_SEEDS"
 		fi
 		[ "$run_suite" = 1 ] || suite=:
 		suite="scripts/guest-kmemleak.sh --boot --save $results/out-$k/kmemleak-boot.txt
@@ -241,6 +258,12 @@ for k in $K; do
 			rc=\$?
 			$fuzz || rc=1
 			scripts/guest-kmemleak.sh --save $results/out-$k/kmemleak.txt || rc=1
+			exit \$rc"
+	elif [ $fuzz_here = 1 ]; then
+		[ "$run_suite" = 1 ] || suite=:
+		suite="$suite
+			rc=\$?
+			scripts/guest-fuzz.sh -N fuzz@seed -n $FUZZ_OPS -p $FUZZ_PROCS -u $FUZZ_NOBODY -O $FUZZ_OUTPUTS -t $FUZZ_LIMIT $FUZZ_SEEDS || rc=1
 			exit \$rc"
 	fi
 	start=$(date +%s)

@@ -3,19 +3,26 @@
 #
 # guest-fuzz.sh - run primedisp's ioctl fuzzer (userspace/build/pd-fuzz)
 # for some seeds inside the test VM, each run checked against the kernel
-# log like a subtest of igt-tests/run-suite.sh.  `make check-debug` runs
-# it after the suite.
+# log like a subtest of igt-tests/run-suite.sh.  `make check` runs it after
+# the suite on each first-class kernel, `make check-debug` on the debug
+# kernel, `make fuzz` for a million operations.
 #
-# Usage: guest-fuzz.sh [-n OPS] [-p PROCS] [-t SECONDS] [-f PCT] [-K] SEED...
+# Usage: guest-fuzz.sh [-N NAME] [-n OPS] [-p PROCS] [-u N] [-O N] [-t SECONDS] [-f PCT] [-K] SEED...
+#   -N NAME     results are named NAME-SEED (default debug@fuzz)
 #   -n OPS      operations per seed (default 2000)
 #   -p PROCS    concurrent processes per seed (pd-fuzz --procs, default 1)
+#   -u N        the last N of them run unprivileged (pd-fuzz --unprivileged:
+#               uid 65534 on the render node, while the card node must
+#               keep allocating)
+#   -O N        first reload primedisp (PRIMEDISP_KO) with num_outputs=N:
+#               commits, CRC readers and hotplugs on several outputs
 #   -K          announce every operation in the kernel log (pd-fuzz --kmsg;
 #               default: a line every 1000 operations, --mark)
 #   -t SECONDS  time limit per seed (default 1800)
 #   -f PCT      also make PCT% of the fuzzer's slab allocations fail
-#               (failslab; names the results debug@fuzz-failslab-SEED)
+#               (failslab; names the results NAME-failslab-SEED)
 #
-# Prints, per seed, "PASS debug@fuzz-SEED (N s)" or "FAIL debug@fuzz-SEED:
+# Prints, per seed, "PASS NAME-SEED (N s)" or "FAIL NAME-SEED:
 # REASON" followed by the fuzzer's last lines and the kernel log written
 # while it ran (which names the operation before a report: pd-fuzz --kmsg).
 # Besides the kernel log, a kernel taint flag set during the run (a WARN,
@@ -30,39 +37,63 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 fuzz=$here/../userspace/build/pd-fuzz
 ops=2000
 procs=1
+nobody=0
+prefix=debug@fuzz
 limit=1800
 failslab=0
 mark=--mark
 # What run-suite.sh treats as a kernel report.
 report_re='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|KASAN|UBSAN|possible circular locking|inconsistent lock state|refcount_t:|list_add corruption|list_del corruption|Call Trace:|blocked for more than|ODEBUG:'
 
-while getopts "n:p:t:f:K" opt; do
+outputs=
+while getopts "N:n:p:u:O:t:f:K" opt; do
 	case $opt in
+	O) outputs=$OPTARG ;;
+	N) prefix=$OPTARG ;;
+	u) nobody=$OPTARG ;;
 	n) ops=$OPTARG ;;
 	p) procs=$OPTARG ;;
 	K) mark=--kmsg ;;
 	t) limit=$OPTARG ;;
 	f) failslab=$OPTARG ;;
-	*) echo "usage: guest-fuzz.sh [-n OPS] [-p PROCS] [-t SECONDS] [-f PCT] [-K] SEED..." >&2; exit 2 ;;
+	*) echo "usage: guest-fuzz.sh [-N NAME] [-n OPS] [-p PROCS] [-u N] [-O N] [-t SECONDS] [-f PCT] [-K] SEED..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "guest-fuzz: no seed given" >&2; exit 2; }
 if [ ! -x "$fuzz" ]; then
-	echo "FAIL debug@fuzz: $fuzz is not built (make -C userspace)"
+	echo "FAIL $prefix: $fuzz is not built (make -C userspace)"
 	exit 1
 fi
 
+if [ -n "$outputs" ]; then
+	ko=${PRIMEDISP_KO:-}
+	# shellcheck disable=SC2086  # parameters are words on purpose
+	if [ -z "$ko" ] || ! rmmod primedisp || ! insmod "$ko" ${PRIMEDISP_PARAMS:-} num_outputs="$outputs"; then
+		echo "FAIL $prefix: cannot reload primedisp with num_outputs=$outputs (PRIMEDISP_KO=$ko)"
+		exit 1
+	fi
+	udevadm settle 2>/dev/null || sleep 1
+fi
 # vgem imports primedisp's dma-bufs (attach and map by another device).
 modprobe vgem 2>/dev/null || true
+# Render nodes as udev leaves them on a desktop: any user may open them
+# (the unprivileged streams are such a user).
+chmod 0666 /dev/dri/renderD* 2>/dev/null || true
+# The DMA-API debugger (debug kernel) reports every error, not only the
+# first of the boot.
+if [ -w /sys/kernel/debug/dma-api/all_errors ]; then
+	echo 1 >/sys/kernel/debug/dma-api/all_errors
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guest-fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 for seed in "$@"; do
-	name=debug@fuzz-$seed
+	name=$prefix-$seed
 	args=(--seed "$seed" --ops "$ops" --procs "$procs" "$mark" --progress $((ops / procs / 10 + 1)))
+	[ "$nobody" = 0 ] || args+=(--unprivileged "$nobody")
 	if [ "$failslab" != 0 ]; then
-		name=debug@fuzz-failslab-$seed
+		name=$prefix-failslab-$seed
 		args+=(--fail-slab "$failslab")
 	fi
 	begin="guest-fuzz: begin $name ($$)"
@@ -104,6 +135,8 @@ for seed in "$@"; do
 	fi
 	if [ -z "$reason" ]; then
 		echo "PASS $name (${secs}s)"
+		# Throughput, leak and canary figures.
+		grep -m1 ' ops done in ' "$tmp/out" | sed 's/^/    /' || true
 		continue
 	fi
 	failed=1

@@ -7,9 +7,10 @@
  * export and import (also of udmabuf, dma-heap and vgem buffers), dma-buf
  * mmap/SYNC/sync-file ioctls, ADDFB2/RMFB/GETFB2, property blobs, atomic
  * commits with random properties and flags (fences, events, writeback),
- * legacy KMS ioctls, vblank waits, CRC capture through debugfs, master
- * changes, and closing and reopening the file descriptors in between, so
- * that everything is released in random orders.
+ * legacy KMS ioctls, vblank waits, CRC capture through debugfs on any
+ * CRTC, master changes, output hotplug through sysfs, and closing and
+ * reopening the file descriptors in between, so that everything is
+ * released in random orders.
  *
  * Reproducibility: operation N draws its random numbers from a generator
  * seeded with (seed, N) alone, so the N-th operation and its arguments are
@@ -23,9 +24,11 @@
  * The kernel log is the main oracle (KASAN, lockdep, ... in the debug
  * kernel).  pd-fuzz itself fails (exit 1) on a SIGBUS/SIGSEGV touching a
  * mapping the kernel granted, on an operation that stays blocked for a
- * minute, and when primedisp's live GEM objects (debugfs
- * primedisp_objects) do not return to their count at start once
- * everything is closed.
+ * minute, when primedisp's live GEM objects (debugfs primedisp_objects),
+ * the system's dma-bufs or their attachments (debugfs dma_buf/bufinfo) do
+ * not return to their count at start once everything is closed, and, with
+ * --unprivileged, when the card node cannot allocate a small buffer while
+ * uid 65534 streams work on the render node.
  *
  * Copyright (C) 2026 The primedisp authors
  */
@@ -33,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -139,6 +143,7 @@ static uint64_t nasty(struct rng *r)
 #define NKOBJ	32
 #define NPROP	48
 #define MAX_PROCS	8	/* --procs */
+#define PD_FUZZ_MAX_OUTPUTS	4	/* primedisp's num_outputs limit */
 
 struct dfd {
 	int fd;
@@ -214,7 +219,10 @@ static struct {
 	unsigned long progress;	/* print progress every N ops, 0: never */
 	int worker;		/* this process's stream */
 	bool in_fork;		/* a FORK op's child */
+	unsigned int nobody;	/* --unprivileged: the last N streams */
+	bool unpriv;		/* this stream runs as uid 65534 */
 	char card_path[64], render_path[64], debugfs[96];
+	int minor;		/* of the card node */
 
 	struct dfd fds[NFD];
 	struct handle handles[NHANDLE];
@@ -813,7 +821,7 @@ enum op {
 	OP_TOUCH, OP_GEM_CLOSE, OP_EXPORT, OP_IMPORT, OP_DMABUF_MMAP,
 	OP_DMABUF_SYNC, OP_DMABUF_FENCES, OP_DMABUF_CLOSE, OP_FOREIGN,
 	OP_ADDFB, OP_RMFB, OP_GETFB, OP_BLOB, OP_ATOMIC, OP_LEGACY,
-	OP_VBLANK, OP_EVENTS, OP_CRC, OP_SW_FENCE, OP_FORK,
+	OP_VBLANK, OP_EVENTS, OP_CRC, OP_SW_FENCE, OP_FORK, OP_HOTPLUG,
 	OP_COUNT
 };
 
@@ -850,6 +858,7 @@ static const struct {
 	[OP_CRC] = { "CRC", 2 },
 	[OP_SW_FENCE] = { "SW_FENCE", 2 },
 	[OP_FORK] = { "FORK", 1 },
+	[OP_HOTPLUG] = { "HOTPLUG", 1 },
 };
 
 static int op_reopen(struct rng *r)
@@ -1970,6 +1979,7 @@ static int op_events(struct rng *r)
 static int op_crc(struct rng *r)
 {
 	char path[160], buf[256];
+	uint32_t crtc;
 	int fd;
 
 	switch (below(r, 3)) {
@@ -1977,7 +1987,8 @@ static int op_crc(struct rng *r)
 		if (st.crc_data >= 0)
 			close(st.crc_data);
 		st.crc_data = -1;
-		snprintf(path, sizeof(path), "%s/crtc-0/crc/control", st.debugfs);
+		crtc = below(r, (uint32_t)st.count_crtcs);
+		snprintf(path, sizeof(path), "%s/crtc-%u/crc/control", st.debugfs, crtc);
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
@@ -1986,7 +1997,7 @@ static int op_crc(struct rng *r)
 			return -errno;
 		}
 		close(fd);
-		snprintf(path, sizeof(path), "%s/crtc-0/crc/data", st.debugfs);
+		snprintf(path, sizeof(path), "%s/crtc-%u/crc/data", st.debugfs, crtc);
 		st.crc_data = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		vlog(" open %d", st.crc_data);
 		return st.crc_data < 0 ? -errno : 0;
@@ -2002,6 +2013,31 @@ static int op_crc(struct rng *r)
 		vlog(" close");
 		return 0;
 	}
+}
+
+/*
+ * An output plugged or unplugged through primedisp's sysfs interface
+ * (outputN_status), while commits, CRC readers and writeback jobs use it.
+ */
+static int op_hotplug(struct rng *r)
+{
+	static const char *const what[] = { "connected", "disconnected", "disconnected\n",
+					     "connected\n", "maybe", "" };
+	uint32_t out = below(r, (uint32_t)st.count_crtcs + 1);
+	const char *v = what[below(r, 6)];
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/drm/card%d/device/output%u_status", st.minor,
+		 out);
+	vlog(" %s <- \"%s\"", path, v);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, v, strlen(v)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 static int op_sw_fence(struct rng *r)
@@ -2109,7 +2145,7 @@ static int (*const op_fn[OP_COUNT])(struct rng *r) = {
 	[OP_ADDFB] = op_addfb, [OP_RMFB] = op_rmfb, [OP_GETFB] = op_getfb,
 	[OP_BLOB] = op_blob, [OP_ATOMIC] = op_atomic, [OP_LEGACY] = op_legacy,
 	[OP_VBLANK] = op_vblank, [OP_EVENTS] = op_events, [OP_CRC] = op_crc,
-	[OP_SW_FENCE] = op_sw_fence, [OP_FORK] = op_fork,
+	[OP_SW_FENCE] = op_sw_fence, [OP_FORK] = op_fork, [OP_HOTPLUG] = op_hotplug,
 };
 
 /* ---- run -------------------------------------------------------------------- */
@@ -2196,7 +2232,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pd-fuzz [--seed N] [--ops N] [--procs N | --stream W] [--kmsg | --mark]\n"
-		"               [--progress N] [--verbose] [--fail-slab PCT]\n"
+		"               [--progress N] [--verbose] [--fail-slab PCT] [--unprivileged N]\n"
 		"\n"
 		"Random, reproducible sequences of primedisp ioctls (see the top of\n"
 		"pd-fuzz.c).  Needs root (DRM master, debugfs) and primedisp loaded.\n"
@@ -2215,6 +2251,10 @@ static void usage(FILE *f)
 		"  --verbose       print every operation and its result\n"
 		"  --fail-slab PCT make PCT%% of this process's slab allocations fail\n"
 		"                  (CONFIG_FAILSLAB, debugfs; the debug kernel)\n"
+		"  --unprivileged N the last N streams run as uid 65534 on the render node\n"
+		"                  (its mode must let them: chmod 0666 as udev does); with\n"
+		"                  --procs > 1 the parent meanwhile allocates on the card\n"
+		"                  node every 200 ms, and fails the run if it cannot\n"
 		"\n"
 		"Exit status: 0 done, 1 a mapping faulted, a child failed or objects\n"
 		"leaked, 2 usage or setup error, 3 an operation stayed blocked.\n", MAX_PROCS);
@@ -2251,6 +2291,76 @@ static int setup_fail_slab(int pct)
 	return 0;
 }
 
+/* Become uid/gid 65534 (nobody) with no supplementary groups. */
+static int drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		fprintf(stderr, "pd-fuzz: cannot become uid 65534: %s\n", strerror(errno));
+		return -1;
+	}
+	if (access(st.render_path, R_OK | W_OK)) {
+		fprintf(stderr, "pd-fuzz: uid 65534 cannot open %s: make render nodes mode 0666"
+			" as udev does (chmod 0666 %s)\n", st.render_path, st.render_path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The display's own allocation, tried while the streams run: a 64x64 dumb
+ * buffer and its mmap offset on the card node.  Whatever the streams do
+ * (an unprivileged one above all), the compositor must still get this.
+ * Return: 0 or the -errno of the step that failed.
+ */
+static int canary(int fd)
+{
+	struct drm_mode_create_dumb c = { .width = 64, .height = 64, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+	struct drm_mode_destroy_dumb d = { 0 };
+	int ret;
+
+	do
+		ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	while (ret == -EINTR);
+	if (ret)
+		return ret;
+	m.handle = c.handle;
+	do
+		ret = xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+	while (ret == -EINTR);
+	d.handle = c.handle;
+	xioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+	return ret;
+}
+
+/*
+ * Every dma-buf in the system and every attachment to one, from debugfs
+ * (dma_buf/bufinfo): the leak oracle beyond primedisp's own objects.
+ * Return: false if the file cannot be read.
+ */
+static bool dmabuf_census(long *bufs, long *attachments)
+{
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
+	char line[256];
+	long n;
+
+	*bufs = -1;
+	*attachments = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		/* sscanf() counts the number even when the words after it differ. */
+		if (sscanf(line, "Total %ld", &n) != 1)
+			continue;
+		if (strstr(line, " devices attached"))
+			*attachments += n;
+		else if (strstr(line, " objects"))
+			*bufs = n;
+	}
+	fclose(f);
+	return *bufs >= 0;
+}
+
 /*
  * Run one stream of @nops operations in this process: open the nodes,
  * fuzz, close everything.  Return: the exit status (0 done, 1 a mapping
@@ -2259,15 +2369,16 @@ static int setup_fail_slab(int pct)
 static int run_stream(unsigned long nops)
 {
 	unsigned long mark_every = 1000;
-	int i;
+	int i, kms;
 
-	for (i = 0; i < NFD; i++)
-		slot_open(i);
-	if (st.fds[0].fd < 0) {
+	kms = open(st.card_path, O_RDWR | O_CLOEXEC);
+	if (kms < 0) {
 		fprintf(stderr, "pd-fuzz: cannot open %s: %s\n", st.card_path, strerror(errno));
 		return 2;
 	}
-	read_kms(st.fds[0].fd);
+	setup_caps(kms);
+	read_kms(kms);
+	close(kms);
 	for (i = 0; i < NDMABUF; i++)
 		st.dmabufs[i].fd = -1;
 	for (i = 0; i < NFENCE; i++)
@@ -2281,6 +2392,21 @@ static int run_stream(unsigned long nops)
 
 		st.vgem = find_node("/dev/dri/card", 0, "vgem", vpath, sizeof(vpath)) ?
 			  open(vpath, O_RDWR | O_CLOEXEC) : -1;
+	}
+	/*
+	 * An unprivileged stream keeps the buffer sources opened above (a
+	 * client handed them) and then is what any local user is: uid 65534
+	 * on the render node, which it may open (udev makes render nodes
+	 * mode 0666), while the card node and debugfs refuse it.
+	 */
+	if (st.unpriv && drop_privileges())
+		return 2;
+	for (i = 0; i < NFD; i++)
+		slot_open(i);
+	if (st.fds[st.unpriv ? 2 : 0].fd < 0) {
+		fprintf(stderr, "pd-fuzz: cannot open %s: %s\n",
+			st.unpriv ? st.render_path : st.card_path, strerror(errno));
+		return 2;
 	}
 	printf("pd-fuzz: stream %d: %lu ops (%d KMS objects, %d formats; sw_sync %s,"
 	       " udmabuf %s, heap %s, vgem %s)\n", st.worker, nops, st.count_kobjs,
@@ -2356,11 +2482,14 @@ int main(int argc, char **argv)
 		{ "stream", required_argument, NULL, 'w' },
 		{ "mark", no_argument, NULL, 'm' },
 		{ "progress", required_argument, NULL, 'P' },
+		{ "unprivileged", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct timespec ts;
-	long objects0, objects1 = -1;
+	long objects0, objects1 = -1, bufs0, bufs1 = -1, att0, att1 = -1;
+	unsigned long canaries = 0;
+	bool census;
 	int c, i, minor, rc = 0;
 	uint64_t start;
 	char *end;
@@ -2370,7 +2499,7 @@ int main(int argc, char **argv)
 	st.seed %= 1000000000u;
 	st.ops = 2000;
 	st.procs = 1;
-	while ((c = getopt_long(argc, argv, "s:n:vkf:p:w:mP:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:vkf:p:w:mP:u:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			st.seed = strtoull(optarg, &end, 0);
@@ -2423,6 +2552,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'u':
+			st.nobody = (unsigned int)strtoul(optarg, &end, 0);
+			if (*end || st.nobody > MAX_PROCS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -2431,7 +2567,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || (st.worker && st.procs > 1)) {
+	if (optind != argc || (st.worker && st.procs > 1) || st.nobody > st.procs) {
 		usage(stderr);
 		return 2;
 	}
@@ -2456,7 +2592,9 @@ int main(int argc, char **argv)
 		close(fd);
 	}
 	snprintf(st.debugfs, sizeof(st.debugfs), "/sys/kernel/debug/dri/%d", minor);
+	st.minor = minor;
 	objects0 = read_objects();
+	census = dmabuf_census(&bufs0, &att0);
 
 	printf("pd-fuzz: seed %" PRIu64 ", %lu ops in %u process%s on %s and %s\n", st.seed,
 	       st.ops, st.procs, st.procs > 1 ? "es" : "", st.card_path, st.render_path);
@@ -2465,11 +2603,17 @@ int main(int argc, char **argv)
 		     st.procs);
 	start = now_ns();
 	if (st.procs == 1) {
+		st.unpriv = st.nobody > 0;
 		rc = run_stream(st.ops);
 	} else {
 		pid_t pids[MAX_PROCS];
 		unsigned long share = st.ops / st.procs, extra = st.ops % st.procs;
-		unsigned int w;
+		unsigned int w, left = st.procs;
+		int cfd = open(st.card_path, O_RDWR | O_CLOEXEC);
+
+		/* Not the master: that is for the streams to fight over. */
+		if (cfd >= 0)
+			drmDropMaster(cfd);
 
 		fflush(stdout);
 		for (w = 0; w < st.procs; w++) {
@@ -2480,27 +2624,59 @@ int main(int argc, char **argv)
 			}
 			if (pids[w] == 0) {
 				st.worker = (int)w;
+				st.unpriv = w >= st.procs - st.nobody;
 				_exit(run_stream(share + (w < extra)));
 			}
 		}
-		for (w = 0; w < st.procs; w++) {
-			int status = 0;
+		/*
+		 * While the streams run, the parent is the compositor: every
+		 * 200 ms it allocates a small buffer on the card node.
+		 */
+		while (left) {
+			int status = 0, ret;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
 
-			while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
-				;
-			if (WIFSIGNALED(status)) {
-				printf("pd-fuzz: FAIL seed %" PRIu64 ": stream %u died of signal %d\n",
-				       st.seed, w, WTERMSIG(status));
-				rc = rc ? rc : 1;
-			} else if (WEXITSTATUS(status)) {
-				rc = rc ? rc : WEXITSTATUS(status);
+			if (pid > 0) {
+				for (w = 0; w < st.procs && pids[w] != pid; w++)
+					;
+				left--;
+				if (WIFSIGNALED(status)) {
+					printf("pd-fuzz: FAIL seed %" PRIu64 ": stream %u died of"
+					       " signal %d\n", st.seed, w, WTERMSIG(status));
+					rc = rc ? rc : 1;
+				} else if (WEXITSTATUS(status)) {
+					rc = rc ? rc : WEXITSTATUS(status);
+				}
+				continue;
 			}
+			if (pid < 0 && errno != EINTR)
+				break;
+			ret = cfd < 0 ? -EBADF : canary(cfd);
+			canaries++;
+			if (ret) {
+				printf("pd-fuzz: FAIL seed %" PRIu64 ": the card node could not"
+				       " allocate a 64x64 dumb buffer while the streams ran: %s\n",
+				       st.seed, strerror(-ret));
+				rc = rc ? rc : 1;
+				cfd = -1;	/* said once; left open until exit */
+			}
+			usleep(200000);
 		}
+	}
+	/* Every output plugged in again, as the run found them (HOTPLUG). */
+	for (i = 0; i < PD_FUZZ_MAX_OUTPUTS; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device/output%d_status",
+			 st.minor, i);
+		write_file(path, "connected");
 	}
 	/* Pending commits and deferred frees finish within a few frames. */
 	for (i = 0; i < 50; i++) {
 		objects1 = read_objects();
-		if (objects1 == objects0)
+		if (census)
+			dmabuf_census(&bufs1, &att1);
+		if (objects1 == objects0 && (!census || (bufs1 == bufs0 && att1 == att0)))
 			break;
 		usleep(100000);
 	}
@@ -2509,9 +2685,21 @@ int main(int argc, char **argv)
 		       " closing everything\n", st.seed, objects0, objects1);
 		rc = rc ? rc : 1;
 	}
-	printf("pd-fuzz: seed %" PRIu64 ": %lu ops %s in %.1f s, objects %ld -> %ld\n", st.seed,
-	       st.ops, rc ? "FAILED" : "done", (double)(now_ns() - start) / 1e9, objects0,
-	       objects1);
+	if (census && (bufs1 != bufs0 || att1 != att0)) {
+		printf("pd-fuzz: FAIL seed %" PRIu64 ": %ld dma-bufs with %ld attachments before,"
+		       " %ld with %ld after closing everything\n", st.seed, bufs0, att0, bufs1,
+		       att1);
+		rc = rc ? rc : 1;
+	}
+	{
+		double secs = (double)(now_ns() - start) / 1e9;
+
+		printf("pd-fuzz: seed %" PRIu64 ": %lu ops %s in %.1f s (%.0f ops/s), objects %ld"
+		       " -> %ld, dma-bufs %ld -> %ld, attachments %ld -> %ld, %lu canaries\n",
+		       st.seed, st.ops, rc ? "FAILED" : "done", secs,
+		       secs > 0 ? (double)st.ops / secs : 0.0, objects0, objects1, bufs0, bufs1,
+		       att0, att1, canaries);
+	}
 	if (st.kmsg || st.mark)
 		kmsg(6, "pd-fuzz: seed %" PRIu64 " %s\n", st.seed, rc ? "failed" : "done");
 	return rc;
