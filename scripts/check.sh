@@ -268,7 +268,7 @@ for k in $K; do
 	fi
 	start=$(date +%s)
 	scripts/vm-run.sh -k "$k" -m "$ko" -t "$timeout" -l "$log" -o "$results/out-$k" -- "$suite" \
-		2>&1 | tee "$results/suite-$k.log" | grep -v -E '^(PASS|FAIL|SKIP) |^[0-9]+ passed, '
+		2>&1 | tee "$results/suite-$k.log" | grep --line-buffered -v -E '^(PASS|FAIL|SKIP) |^[0-9]+ passed, '
 	vmrc=${PIPESTATUS[0]}
 	echo "   (guest run took $(($(date +%s) - start)) s, kernel log: $log)"
 

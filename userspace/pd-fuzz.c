@@ -144,6 +144,7 @@ static uint64_t nasty(struct rng *r)
 #define NPROP	48
 #define MAX_PROCS	8	/* --procs */
 #define PD_FUZZ_MAX_OUTPUTS	4	/* primedisp's num_outputs limit */
+#define PD_FUZZ_MAX_BLOB	(64u << 20)	/* see op_blob() */
 
 struct dfd {
 	int fd;
@@ -1439,6 +1440,15 @@ static int op_blob(struct rng *r)
 	}
 	if (c.length > sizeof(data) && chance(r, 90))
 		c.length = sizeof(data);
+	/*
+	 * The core allocates a blob of any length below 2 GiB before it copies
+	 * the data in (any client of the card node may ask, the memory charged
+	 * to its cgroup): one of most of the VM's memory ends in the OOM
+	 * killer, which is the kernel doing what it was asked.  Lengths that
+	 * big are tried at 64 MiB; larger ones are refused outright.
+	 */
+	if (c.length > PD_FUZZ_MAX_BLOB && c.length <= INT32_MAX)
+		c.length = PD_FUZZ_MAX_BLOB;
 	if (chance(r, 2))
 		c.data = nasty(r);
 	vlog(" slot %d create %u bytes", s, c.length);
