@@ -17,6 +17,7 @@
  */
 
 #include <linux/bits.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 
 #include <drm/drm_color_mgmt.h>
@@ -130,8 +131,13 @@ void pd_color_snapshot_release(struct pd_snapshot *snap)
 	drm_property_blob_put(snap->gamma_lut);
 }
 
-/* An S31.32 sign-magnitude coefficient in Q16, rounded and clamped. */
-static s64 pd_ctm_coeff(u64 v)
+/**
+ * pd_ctm_coeff - an S31.32 sign-magnitude coefficient in Q16
+ * @v: the coefficient as userspace gave it (CTM, 3x4 matrix, multiplier)
+ *
+ * Return: @v * 65536, rounded, clamped to what 32 bits hold.
+ */
+s64 pd_ctm_coeff(u64 v)
 {
 	u64 mag = v & GENMASK_ULL(62, 0);
 	s64 q = min_t(u64, (mag + BIT_ULL(15)) >> 16, PD_CTM_MAX);
@@ -242,5 +248,195 @@ void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n)
 		}
 		if (c->gamma)
 			pd_lut_apply(c->gamma, c->gamma_n, p);
+	}
+}
+
+/*
+ * Plane colour pipelines (on kernels with COLOR_PIPELINE, set up by
+ * primedisp_colorop.c): each enabled stage of a plane's pipeline, in
+ * order, on the plane's pixels after they were read (and converted from
+ * YCbCr) and before they are blended.  Between stages a channel is a
+ * signed value where 65535 is 1.0, so a matrix or a multiplier may take it
+ * above 1.0 or below 0 and a later stage bring it back; curves and LUTs
+ * clamp their input to their domain, and the pipeline's output is clamped
+ * to [0, 65535].
+ */
+
+/* Bound of a channel between stages: +-256.0. */
+#define PD_PIPE_MAX	(256 * 65535)
+
+/**
+ * pd_pipeline_copy - give a snapshot plane another one's pipeline
+ * @dst: filled in (holds no blobs yet)
+ * @src: the pipeline copied; its LUT blobs get another reference
+ */
+void pd_pipeline_copy(struct pd_pipeline *dst, const struct pd_pipeline *src)
+{
+	unsigned int i;
+
+	*dst = *src;
+	for (i = 0; i < dst->n; i++)
+		dst->st[i].data = pd_blob_get(dst->st[i].data);
+}
+
+/**
+ * pd_pipeline_release - drop a pipeline's LUT blobs
+ * @pipe: the pipeline
+ */
+void pd_pipeline_release(struct pd_pipeline *pipe)
+{
+	unsigned int i;
+
+	for (i = 0; i < pipe->n; i++)
+		drm_property_blob_put(pipe->st[i].data);
+	pipe->n = 0;
+}
+
+/* A 32-bit LUT value (0xffffffff is 1.0) where 65535 is 1.0, rounded. */
+static s32 pd_lut32_to16(u64 v)
+{
+	return div_u64(v + 32768, 65537);
+}
+
+static u32 pd_lut32_value(const struct drm_color_lut32 *e, unsigned int ch)
+{
+	return ch == 0 ? e->red : ch == 1 ? e->green : e->blue;
+}
+
+/*
+ * Where @v (clamped to [0, @dom]) falls among @n evenly spaced points:
+ * the index of the point at or below it and the fraction (of @dom) to the
+ * next.  At @dom itself, the last interval with fraction @dom.
+ */
+static void pd_lut_pos(s32 v, u32 dom, unsigned int n, u32 *i, u32 *f)
+{
+	u64 pos = (u64)clamp_t(s32, v, 0, dom) * (n - 1);
+
+	*i = div_u64_rem(pos, dom, f);
+	if (*i == n - 1) {
+		*i = n - 2;
+		*f = dom;
+	}
+}
+
+static s32 pd_stage_curve(const u32 *t, s32 v)
+{
+	u32 i, f;
+
+	if (v < PD_CURVE_TOE)
+		return t[PD_CURVE_POINTS + max(v, 0)];
+	pd_lut_pos(v, 65535, PD_CURVE_POINTS, &i, &f);
+	return div_u64((u64)t[i] * (65535 - f) + (u64)t[i + 1] * f + 32767,
+		       65535);
+}
+
+static s32 pd_stage_lut1d(const struct drm_color_lut32 *lut, unsigned int n,
+			  unsigned int ch, s32 v)
+{
+	u32 i, f;
+
+	pd_lut_pos(v, 65535, n, &i, &f);
+	return pd_lut32_to16(div_u64((u64)pd_lut32_value(&lut[i], ch) * (65535 - f) +
+				     (u64)pd_lut32_value(&lut[i + 1], ch) * f +
+				     32767, 65535));
+}
+
+/*
+ * The 3D LUT (@n points per axis, red varying fastest) at @c, interpolated
+ * in the tetrahedron of the enclosing cube that holds @c: the one whose
+ * path from the cube's low corner steps along the axes in decreasing order
+ * of @c's fractions.
+ */
+static void pd_stage_lut3d(const struct drm_color_lut32 *lut, unsigned int n,
+			   s32 *c)
+{
+	u32 idx[3], f[3], w[4], base;
+	unsigned int ax[3] = { 0, 1, 2 }, v[4], k, ch;
+	const u32 step[3] = { 1, n, n * n };
+
+	for (k = 0; k < 3; k++)
+		pd_lut_pos(c[k], 65535, n, &idx[k], &f[k]);
+	if (f[ax[0]] < f[ax[1]])
+		swap(ax[0], ax[1]);
+	if (f[ax[1]] < f[ax[2]])
+		swap(ax[1], ax[2]);
+	if (f[ax[0]] < f[ax[1]])
+		swap(ax[0], ax[1]);
+	base = idx[0] + n * (idx[1] + n * idx[2]);
+	v[0] = base;
+	v[1] = v[0] + step[ax[0]];
+	v[2] = v[1] + step[ax[1]];
+	v[3] = v[2] + step[ax[2]];
+	w[0] = 65535 - f[ax[0]];
+	w[1] = f[ax[0]] - f[ax[1]];
+	w[2] = f[ax[1]] - f[ax[2]];
+	w[3] = f[ax[2]];
+	for (ch = 0; ch < 3; ch++) {
+		u64 acc = 32767;
+
+		for (k = 0; k < 4; k++)
+			acc += (u64)w[k] * pd_lut32_value(&lut[v[k]], ch);
+		c[ch] = pd_lut32_to16(div_u64(acc, 65535));
+	}
+}
+
+/* m * v in Q16, rounded, bounded to +-PD_PIPE_MAX. */
+static s32 pd_stage_scale(s64 acc)
+{
+	return clamp_t(s64, (acc + (1 << 15)) >> 16, -PD_PIPE_MAX, PD_PIPE_MAX);
+}
+
+static void pd_stage_apply(const struct pd_stage *st, s32 *c)
+{
+	const struct drm_color_lut32 *lut = st->data ? st->data->data : NULL;
+	s32 in[3] = { c[0], c[1], c[2] };
+	unsigned int ch;
+
+	switch (st->kind) {
+	case PD_STAGE_CURVE:
+		for (ch = 0; ch < 3; ch++)
+			c[ch] = pd_stage_curve(st->curve, c[ch]);
+		break;
+	case PD_STAGE_LUT1D:
+		for (ch = 0; ch < 3; ch++)
+			c[ch] = pd_stage_lut1d(lut, st->size, ch, c[ch]);
+		break;
+	case PD_STAGE_CTM:
+		for (ch = 0; ch < 3; ch++) {
+			const s32 *m = &st->m[4 * ch];
+
+			c[ch] = pd_stage_scale((s64)m[0] * in[0] + (s64)m[1] * in[1] +
+					       (s64)m[2] * in[2] + (s64)m[3] * 65535);
+		}
+		break;
+	case PD_STAGE_MULT:
+		for (ch = 0; ch < 3; ch++)
+			c[ch] = pd_stage_scale((s64)st->m[0] * in[ch]);
+		break;
+	case PD_STAGE_LUT3D:
+		pd_stage_lut3d(lut, st->size, c);
+		break;
+	}
+}
+
+/**
+ * pd_pipeline_apply - pass a plane's pixels through its colour pipeline
+ * @pipe: the pipeline (at least one stage)
+ * @px: the pixels, changed in place (alpha is left alone)
+ * @n: how many
+ */
+void pd_pipeline_apply(const struct pd_pipeline *pipe, struct pd_px *px,
+		       unsigned int n)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < n; i++) {
+		s32 c[3] = { px[i].r, px[i].g, px[i].b };
+
+		for (k = 0; k < pipe->n; k++)
+			pd_stage_apply(&pipe->st[k], c);
+		px[i].r = clamp_t(s32, c[0], 0, 65535);
+		px[i].g = clamp_t(s32, c[1], 0, 65535);
+		px[i].b = clamp_t(s32, c[2], 0, 65535);
 	}
 }

@@ -277,4 +277,40 @@ static inline int pd_compat_edid_override_modes(struct drm_connector *connector)
 #endif
 }
 
+/*
+ * Plane colour pipelines: the COLOR_PIPELINE plane property and its
+ * struct drm_colorop stages came in 6.19, the struct drm_colorop_funcs
+ * their init functions take (whose destroy drm_mode_config_cleanup()
+ * calls) after it; both are in 7.2 and 7.3, the oldest 7.x checked.
+ * drm/primedisp_colorop.c, which Kbuild builds from 7.0 on, gives each
+ * plane a pipeline; the older series have none and get these stubs.
+ */
+struct pd_pipeline;
+#if PD_KVER < 619
+/* The LUT entry of colour pipelines (uapi, 6.19), for the composer. */
+struct drm_color_lut32 {
+	__u32 red;
+	__u32 green;
+	__u32 blue;
+	__u32 reserved;
+};
+#endif
+#if PD_KVER >= 700
+int pd_colorop_init(struct drm_plane *plane);
+void pd_colorop_snapshot(struct pd_pipeline *pipe,
+			 const struct drm_plane_state *ps,
+			 struct drm_atomic_commit *state);
+#else
+static inline int pd_colorop_init(struct drm_plane *plane)
+{
+	return 0;
+}
+
+static inline void pd_colorop_snapshot(struct pd_pipeline *pipe,
+				       const struct drm_plane_state *ps,
+				       struct drm_atomic_commit *state)
+{
+}
+#endif
+
 #endif /* PRIMEDISP_COMPAT_H */

@@ -68,6 +68,7 @@ static const char *const pd_crc_sources[] = { "auto" };
  * @zpos: normalized zpos
  * @cx1: first CRTC column the layer shows (clipped to the CRTC)
  * @cx2: CRTC column after the last one it shows
+ * @pipe: the plane's colour pipeline, or NULL if it has no enabled stage
  * @opaque: nothing under the layer shows through it (see pd_layer_setup())
  * @xrgb: a destination row is a plain run of a source row of
  *	XRGB8888/ARGB8888 pixels (unscaled, not rotated, not reflected)
@@ -86,6 +87,7 @@ struct pd_layer {
 	u16 blend;
 	unsigned int zpos;
 	int cx1, cx2;
+	const struct pd_pipeline *pipe;
 	bool opaque;
 	bool xrgb;
 	bool mapped;
@@ -127,6 +129,7 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 	l->alpha = ps->alpha;
 	l->blend = ps->blend;
 	l->zpos = ps->zpos;
+	l->pipe = ps->pipe.n ? &ps->pipe : NULL;
 
 	/* Rotation maps framebuffer pixels to CRTC pixels affinely. */
 	l->rsrc = ps->src;
@@ -395,13 +398,16 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
 	u64 t0 = ktime_get_ns();
 	struct pd_color color;
-	bool color_on;
+	bool color_on, crc_only;
 	u8 *bytes = NULL;
 	int ret = -ENOMEM;
 
 	if (!snap->active || width <= 0 || height <= 0)
 		return -EINVAL;
-	/* Colour management changes every pixel: no CRC-only shortcut. */
+	/*
+	 * Colour management (the CRTC's, or a plane's pipeline) changes every
+	 * pixel: no CRC-only shortcut.
+	 */
 	color_on = pd_color_prepare(&color, snap);
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
@@ -419,6 +425,8 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 		ret = pd_layer_setup(&layers[nl], sp, width);
 		if (ret)
 			goto out;
+		if (layers[nl].pipe)
+			color_on = true;
 		nl++;
 		atomic64_add((u64)drm_rect_width(&sp->dst) * drm_rect_height(&sp->dst) *
 			     sp->fb->format->cpp[0], &pd->composed_bytes);
@@ -444,8 +452,9 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 		drm_gem_fb_begin_cpu_access(t->wb_fb, DMA_TO_DEVICE);
 	}
 
+	crc_only = !t->wb_fb && !color_on;
 	for (y = 0; y < height; y++) {
-		if (!t->wb_fb && !color_on) {
+		if (crc_only) {
 			/* Only the CRC needs the row. */
 			pd_compose_crc_row(layers, nl, y, width, acc, px, tmp,
 					   bytes);
@@ -460,10 +469,12 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 			if (!pd_layer_on_row(l, y))
 				continue;
 			pd_layer_fetch(l, y, l->cx1, l->cx2, px, tmp);
+			if (l->pipe)
+				pd_pipeline_apply(l->pipe, px, l->cx2 - l->cx1);
 			pd_blend(acc + l->cx1, px, l->cx2 - l->cx1, l->alpha,
 				 l->blend);
 		}
-		if (color_on)
+		if (color.active)
 			pd_color_apply(&color, acc, width);
 		if (t->crc) {
 			pd_crc_line(acc, width, bytes);
@@ -498,8 +509,10 @@ static void pd_snapshot_release(struct kref *ref)
 	struct pd_snapshot *snap = container_of(ref, struct pd_snapshot, ref);
 	unsigned int i;
 
-	for (i = 0; i < snap->nplanes; i++)
+	for (i = 0; i < snap->nplanes; i++) {
 		drm_framebuffer_put(snap->planes[i].fb);
+		pd_pipeline_release(&snap->planes[i].pipe);
+	}
 	pd_color_snapshot_release(snap);
 	kfree(snap);
 }
@@ -510,9 +523,14 @@ static void pd_snapshot_put(struct pd_snapshot *snap)
 		kref_put(&snap->ref, pd_snapshot_release);
 }
 
-/* Add a visible plane to @snap, keeping the planes sorted by zpos. */
+/*
+ * Add a visible plane to @snap, keeping the planes sorted by zpos; @state is
+ * the commit that gave the plane state @ps, for the states of the plane's
+ * colour pipeline stages it changed.
+ */
 static void pd_snapshot_add(struct pd_snapshot *snap, struct drm_plane *plane,
-			    const struct drm_plane_state *ps)
+			    const struct drm_plane_state *ps,
+			    struct drm_atomic_commit *state)
 {
 	struct pd_snap_plane *sp;
 	unsigned int j;
@@ -531,6 +549,7 @@ static void pd_snapshot_add(struct pd_snapshot *snap, struct drm_plane *plane,
 	sp->zpos = ps->normalized_zpos;
 	sp->encoding = ps->color_encoding;
 	sp->range = ps->color_range;
+	pd_colorop_snapshot(&sp->pipe, ps, state);
 	for (j = snap->nplanes; j > 0 && snap->planes[j - 1].zpos > snap->planes[j].zpos; j--)
 		swap(snap->planes[j - 1], snap->planes[j]);
 	snap->nplanes++;
@@ -644,7 +663,7 @@ void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state)
 		struct drm_plane_state *ps =
 			drm_atomic_get_new_plane_state(state, plane);
 
-		pd_snapshot_add(snap, plane, ps ? ps : plane->state);
+		pd_snapshot_add(snap, plane, ps ? ps : plane->state, state);
 	}
 	pd_snapshot_publish(out, snap);
 	mutex_unlock(&out->snap_lock);
@@ -686,8 +705,9 @@ void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
 			}
 			*np = *sp;
 			drm_framebuffer_get(np->fb);
+			pd_pipeline_copy(&np->pipe, &sp->pipe);
 		}
-		pd_snapshot_add(snap, plane, plane->state);
+		pd_snapshot_add(snap, plane, plane->state, state);
 		pd_snapshot_publish(out, snap);
 	}
 	pd_snapshot_put(cur);

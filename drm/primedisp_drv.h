@@ -56,6 +56,15 @@
 #define PD_GAMMA_LUT_SIZE	1024
 #define PD_LEGACY_GAMMA_SIZE	256
 
+/*
+ * Plane colour pipelines (kernels with COLOR_PIPELINE): the most stages a
+ * pipeline has, the entries of its 1D LUT and the points per axis of its
+ * 3D LUT.
+ */
+#define PD_MAX_STAGES		8
+#define PD_STAGE_LUT1D_SIZE	4096
+#define PD_STAGE_LUT3D_SIZE	17
+
 /* Largest cursor (reported through DRM_CAP_CURSOR_WIDTH/HEIGHT). */
 #define PD_CURSOR_MAX		512
 
@@ -133,6 +142,62 @@ struct pd_src {
 };
 
 /**
+ * enum pd_stage_kind - what one stage of a plane's colour pipeline does
+ * @PD_STAGE_CURVE: a named 1D curve, through a table (&pd_stage.curve)
+ * @PD_STAGE_LUT1D: a 1D LUT of struct drm_color_lut32, interpolated
+ *	linearly
+ * @PD_STAGE_CTM: a 3x4 matrix (&pd_stage.m, Q16)
+ * @PD_STAGE_MULT: a multiplier (the first of &pd_stage.m, Q16)
+ * @PD_STAGE_LUT3D: a 3D LUT of struct drm_color_lut32, interpolated
+ *	tetrahedrally
+ */
+enum pd_stage_kind {
+	PD_STAGE_CURVE,
+	PD_STAGE_LUT1D,
+	PD_STAGE_CTM,
+	PD_STAGE_MULT,
+	PD_STAGE_LUT3D,
+};
+
+/*
+ * A sampled 1D curve: PD_CURVE_POINTS outputs (65535 is 1.0, and may be
+ * above) for the inputs i * 65535 / 4096, then PD_CURVE_TOE outputs for
+ * the inputs 0 to PD_CURVE_TOE - 1 themselves, below the first interval,
+ * where a curve with no linear toe (gamma 2.2's inverse) is too steep to
+ * interpolate.
+ */
+#define PD_CURVE_POINTS		4097
+#define PD_CURVE_TOE		16
+
+/**
+ * struct pd_stage - an enabled stage of a plane's colour pipeline, as a
+ * commit left it
+ * @kind: enum pd_stage_kind
+ * @size: LUT entries (1D) or points per axis (3D)
+ * @curve: the sampled curve (PD_STAGE_CURVE, see PD_CURVE_POINTS)
+ * @data: the LUT blob (a reference), or NULL
+ * @m: matrix rows (PD_STAGE_CTM) or the multiplier (first), signed Q16,
+ *	clamped
+ */
+struct pd_stage {
+	u8 kind;
+	u32 size;
+	const u32 *curve;
+	struct drm_property_blob *data;
+	s32 m[12];
+};
+
+/**
+ * struct pd_pipeline - the enabled stages of a plane's colour pipeline
+ * @n: number of stages in @st
+ * @st: the stages, in order
+ */
+struct pd_pipeline {
+	unsigned int n;
+	struct pd_stage st[PD_MAX_STAGES];
+};
+
+/**
  * struct pd_snap_plane - a visible plane as a commit left it
  * @plane: the plane
  * @fb: its framebuffer (a reference is held)
@@ -144,6 +209,7 @@ struct pd_src {
  * @zpos: normalized zpos
  * @encoding: enum drm_color_encoding
  * @range: enum drm_color_range
+ * @pipe: its colour pipeline (no stages if none is selected)
  */
 struct pd_snap_plane {
 	struct drm_plane *plane;
@@ -152,6 +218,7 @@ struct pd_snap_plane {
 	unsigned int rotation;
 	u16 alpha, blend;
 	unsigned int zpos, encoding, range;
+	struct pd_pipeline pipe;
 };
 
 /**
@@ -370,6 +437,11 @@ void pd_color_snapshot_copy(struct pd_snapshot *snap,
 void pd_color_snapshot_release(struct pd_snapshot *snap);
 bool pd_color_prepare(struct pd_color *c, const struct pd_snapshot *snap);
 void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n);
+s64 pd_ctm_coeff(u64 v);
+void pd_pipeline_copy(struct pd_pipeline *dst, const struct pd_pipeline *src);
+void pd_pipeline_release(struct pd_pipeline *pipe);
+void pd_pipeline_apply(const struct pd_pipeline *pipe, struct pd_px *px,
+		       unsigned int n);
 
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);

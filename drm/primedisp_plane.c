@@ -187,6 +187,9 @@ static int pd_plane_add_properties(struct drm_plane *plane,
 							   BIT(DRM_MODE_BLEND_COVERAGE));
 		if (ret)
 			return ret;
+		ret = pd_colorop_init(plane);
+		if (ret)
+			return ret;
 	}
 	ret = drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
 						 DRM_MODE_ROTATE_MASK |
