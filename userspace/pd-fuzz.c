@@ -6,7 +6,8 @@
  * operations: dumb and GEM_CREATE buffers, their mmaps, GEM_INFO, PRIME
  * export and import (also of udmabuf, dma-heap and vgem buffers), dma-buf
  * mmap/SYNC/sync-file ioctls, ADDFB2/RMFB/GETFB2, property blobs, atomic
- * commits with random properties and flags (fences, events, writeback),
+ * commits with random properties and flags (fences, events, writeback,
+ * on 7.x the planes' colour pipelines and their stages' blobs),
  * legacy KMS ioctls, vblank waits, CRC capture through debugfs on any
  * CRTC, master changes, output hotplug through sysfs, and closing and
  * reopening the file descriptors in between, so that everything is
@@ -140,10 +141,9 @@ static uint64_t nasty(struct rng *r)
 #define NMAP	24
 #define NBLOB	16
 #define NFENCE	16
-#define NKOBJ	32
+#define NKOBJ	128
 #define NPROP	48
 #define MAX_PROCS	8	/* --procs */
-#define PD_FUZZ_MAX_OUTPUTS	4	/* primedisp's num_outputs limit */
 #define PD_FUZZ_MAX_BLOB	(64u << 20)	/* see op_blob() */
 
 struct dfd {
@@ -203,9 +203,13 @@ struct prop {
 
 struct kobj {
 	uint32_t id;
-	uint32_t type;		/* DRM_MODE_OBJECT_* */
-	uint64_t subtype;	/* plane: DRM_PLANE_TYPE_*; connector: its type */
+	uint32_t type;		/* DRM_MODE_OBJECT_*, or PD_OBJECT_COLOROP */
+	uint64_t subtype;	/* plane: DRM_PLANE_TYPE_*; connector: its type;
+				 * colorop: its TYPE (enum drm_colorop_type) */
 	uint32_t crtcs;		/* plane: possible CRTCs; CRTC: its own bit */
+	uint32_t plane;		/* colorop: its plane */
+	uint32_t pipeline;	/* colorop: its pipeline's COLOR_PIPELINE value */
+	uint32_t size;		/* colorop: its LUT's SIZE */
 	struct prop props[NPROP];
 	int count_props;
 };
@@ -422,11 +426,27 @@ static bool find_node(const char *prefix, int first, const char *driver,
 	return false;
 }
 
-static void setup_caps(int fd)
+/*
+ * Plane colour pipelines (uapi of 6.19, newer than bookworm's libdrm): the
+ * client cap that shows COLOR_PIPELINE and the colorop objects, their
+ * object type and the values of their TYPE property.
+ */
+#define PD_CLIENT_CAP_PLANE_COLOR_PIPELINE	7
+#define PD_OBJECT_COLOROP			0xfafafafa
+enum { PD_COLOROP_1D_CURVE, PD_COLOROP_1D_LUT, PD_COLOROP_CTM_3X4, PD_COLOROP_MULTIPLIER,
+       PD_COLOROP_3D_LUT };
+
+/*
+ * The caps a compositor sets; with @pipeline also the colour pipelines
+ * (which hide COLOR_ENCODING and COLOR_RANGE: the card slots differ).
+ */
+static void setup_caps(int fd, bool pipeline)
 {
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1);
 	drmSetClientCap(fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1);
+	if (pipeline)
+		drmSetClientCap(fd, PD_CLIENT_CAP_PLANE_COLOR_PIPELINE, 1);
 }
 
 static void slot_open(int s)
@@ -438,7 +458,7 @@ static void slot_open(int s)
 		     O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	d->gen++;
 	if (d->fd >= 0 && d->card)
-		setup_caps(d->fd);
+		setup_caps(d->fd, s == 0);
 }
 
 static void slot_close(int s)
@@ -451,6 +471,94 @@ static void slot_close(int s)
 static bool valid_for(int slot, unsigned int gen, int s)
 {
 	return slot == s && st.fds[s].fd >= 0 && st.fds[s].gen == gen;
+}
+
+static const struct prop *find_prop(const struct kobj *o, const char *name);
+
+/*
+ * Add the properties @props of object @o (only @only, if given) to its
+ * list; the value of "type" (planes), "TYPE" and "SIZE" (colorops) is kept.
+ */
+static void read_props(int fd, struct kobj *o, drmModeObjectPropertiesPtr props,
+		       const char *only)
+{
+	for (int j = 0; props && j < (int)props->count_props && o->count_props < NPROP; j++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[j]);
+		struct prop *q;
+
+		if (p && only && strcmp(p->name, only)) {
+			drmModeFreeProperty(p);
+			continue;
+		}
+		q = &o->props[o->count_props++];
+		q->id = props->props[j];
+		if (!p)
+			continue;
+		snprintf(q->name, sizeof(q->name), "%s", p->name);
+		if (!strcmp(p->name, "type") && o->type == DRM_MODE_OBJECT_PLANE)
+			o->subtype = props->prop_values[j];
+		if (!strcmp(p->name, "TYPE") && o->type == PD_OBJECT_COLOROP)
+			o->subtype = props->prop_values[j];
+		if (!strcmp(p->name, "SIZE") && o->type == PD_OBJECT_COLOROP)
+			o->size = (uint32_t)props->prop_values[j];
+		q->flags = p->flags;
+		if (p->flags & (DRM_MODE_PROP_ENUM | DRM_MODE_PROP_BITMASK)) {
+			for (int k = 0; k < p->count_enums && k < 16; k++)
+				q->values[q->count_values++] = p->enums[k].value;
+		} else {
+			for (int k = 0; k < p->count_values && k < 16; k++)
+				q->values[q->count_values++] = p->values[k];
+		}
+		drmModeFreeProperty(p);
+	}
+}
+
+/*
+ * On kernels with plane colour pipelines: each plane's COLOR_PIPELINE, and
+ * the colorops of its pipelines as objects of their own (a fd with the
+ * client cap sees them).
+ */
+static void read_pipelines(void)
+{
+	int fd = open(st.card_path, O_RDWR | O_CLOEXEC), nplanes = st.count_kobjs;
+
+	if (fd < 0)
+		return;
+	setup_caps(fd, true);
+	for (int i = 0; i < nplanes; i++) {
+		struct kobj *pl = &st.kobjs[i];
+		drmModeObjectPropertiesPtr props;
+		const struct prop *cp;
+
+		if (pl->type != DRM_MODE_OBJECT_PLANE)
+			continue;
+		props = drmModeObjectGetProperties(fd, pl->id, pl->type);
+		read_props(fd, pl, props, "COLOR_PIPELINE");
+		drmModeFreeObjectProperties(props);
+		cp = find_prop(pl, "COLOR_PIPELINE");
+		for (int v = 0; cp && v < cp->count_values; v++) {
+			uint32_t op = (uint32_t)cp->values[v];
+
+			while (op && st.count_kobjs < NKOBJ) {
+				struct kobj *o = &st.kobjs[st.count_kobjs++];
+				const struct prop *next;
+				drmModeObjectPropertiesPtr ops =
+					drmModeObjectGetProperties(fd, op, PD_OBJECT_COLOROP);
+
+				*o = (struct kobj){ .id = op, .type = PD_OBJECT_COLOROP,
+						    .plane = pl->id, .crtcs = pl->crtcs,
+						    .pipeline = (uint32_t)cp->values[v] };
+				read_props(fd, o, ops, NULL);
+				next = find_prop(o, "NEXT");
+				op = 0;
+				for (uint32_t k = 0; next && ops && k < ops->count_props; k++)
+					if (ops->props[k] == next->id)
+						op = (uint32_t)ops->prop_values[k];
+				drmModeFreeObjectProperties(ops);
+			}
+		}
+	}
+	close(fd);
 }
 
 /* Read the KMS objects, their properties, modes and formats once. */
@@ -527,31 +635,13 @@ static void read_kms(int fd)
 				o->subtype = c ? c->connector_type : 0;
 				drmModeFreeConnector(c);
 			}
-			for (j = 0; props && j < (int)props->count_props && o->count_props < NPROP; j++) {
-				drmModePropertyPtr p = drmModeGetProperty(fd, props->props[j]);
-				struct prop *q = &o->props[o->count_props++];
-
-				q->id = props->props[j];
-				if (!p)
-					continue;
-				snprintf(q->name, sizeof(q->name), "%s", p->name);
-				if (!strcmp(p->name, "type") && o->type == DRM_MODE_OBJECT_PLANE)
-					o->subtype = props->prop_values[j];
-				q->flags = p->flags;
-				if (p->flags & (DRM_MODE_PROP_ENUM | DRM_MODE_PROP_BITMASK)) {
-					for (int k = 0; k < p->count_enums && k < 16; k++)
-						q->values[q->count_values++] = p->enums[k].value;
-				} else {
-					for (int k = 0; k < p->count_values && k < 16; k++)
-						q->values[q->count_values++] = p->values[k];
-				}
-				drmModeFreeProperty(p);
-			}
+			read_props(fd, o, props, NULL);
 			drmModeFreeObjectProperties(props);
 		}
 	}
 	drmModeFreeResources(res);
 	drmModeFreePlaneResources(pres);
+	read_pipelines();
 }
 
 static long read_objects(void)
@@ -1501,9 +1591,12 @@ static uint64_t prop_value(struct rng *r, const struct prop *p, int s)
 				v |= 1ull << p->values[i];
 		return v;
 	}
-	if ((p->flags & DRM_MODE_PROP_RANGE) && p->count_values == 2)
+	if ((p->flags & DRM_MODE_PROP_RANGE) && p->count_values == 2) {
+		uint64_t span = p->values[1] - p->values[0] + 1;	/* 0: all of 64 bits */
+
 		return p->values[0] + (p->values[1] > p->values[0] ?
-		       rnd(r) % (p->values[1] - p->values[0] + 1) : 0);
+		       (span ? rnd(r) % span : rnd(r)) : 0);
+	}
 	if (type == DRM_MODE_PROP_SIGNED_RANGE && p->count_values == 2)
 		return (uint64_t)((int64_t)p->values[0] + (int64_t)below(r, 4096));
 	if (type == DRM_MODE_PROP_OBJECT)
@@ -1554,7 +1647,8 @@ static const struct kobj *pick_kobj(struct rng *r, uint32_t type, int subtype,
 
 		if (o->type != type || (subtype >= 0 && o->subtype != (uint64_t)subtype))
 			continue;
-		if (crtc_bit && type == DRM_MODE_OBJECT_PLANE && !(o->crtcs & crtc_bit))
+		if (crtc_bit && (type == DRM_MODE_OBJECT_PLANE || type == PD_OBJECT_COLOROP) &&
+		    !(o->crtcs & crtc_bit))
 			continue;
 		return o;
 	}
@@ -1691,6 +1785,71 @@ static void req_plane(struct rng *r, struct req *q, const struct kobj *pl, uint3
 	}
 }
 
+/*
+ * A blob for a colorop's DATA: mostly of the size its TYPE and SIZE take,
+ * with random entries (huge matrix coefficients, any LUT values); 0 if it
+ * cannot be made.
+ */
+static uint32_t colorop_blob(struct rng *r, const struct kobj *o, int s)
+{
+	size_t n = o->subtype == PD_COLOROP_CTM_3X4 ? 12 * 8 :
+		   o->subtype == PD_COLOROP_1D_LUT ? (size_t)o->size * 16 :
+		   o->subtype == PD_COLOROP_3D_LUT ? (size_t)o->size * o->size * o->size * 16 :
+		   0;
+	struct drm_mode_create_blob c = { 0 };
+	uint64_t *data;
+
+	if (chance(r, 10))
+		n = below(r, 2 * (uint32_t)n + 64);
+	if (!n || n > (1u << 20))
+		return 0;
+	data = malloc(n + 8);
+	if (!data)
+		return 0;
+	for (size_t i = 0; i < n / 8 + 1; i++)
+		data[i] = chance(r, 90) ? rnd(r) >> below(r, 64) : nasty(r);
+	if (o->subtype == PD_COLOROP_CTM_3X4 && chance(r, 70))
+		for (int i = 0; i < 12; i++)	/* S31.32 within +-4.0, maybe negative */
+			data[i] = (rnd(r) & ((1ull << 34) - 1)) | (chance(r, 20) ? 1ull << 63 : 0);
+	c.data = (uintptr_t)data;
+	c.length = (uint32_t)n;
+	if (!xioctl(st.fds[s].fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &c))
+		st.blobs[below(r, NBLOB)] = (struct blob){ true, s, st.fds[s].gen, c.blob_id };
+	else
+		c.blob_id = 0;
+	free(data);
+	return c.blob_id;
+}
+
+/*
+ * A colour pipeline stage of a plane on CRTC @crtc_bit in @q: its BYPASS,
+ * curve, multiplier or data, and mostly its plane's pipeline selected.
+ * Through a fd without the client cap the kernel refuses the properties.
+ */
+static void req_colorop(struct rng *r, struct req *q, int s, uint32_t crtc_bit)
+{
+	const struct kobj *o = pick_kobj(r, PD_OBJECT_COLOROP, -1, crtc_bit), *pl;
+	const struct prop *p;
+
+	if (!o)
+		return;
+	req_set(q, o, "BYPASS", chance(r, 80) ? 0 : 1);
+	p = find_prop(o, "CURVE_1D_TYPE");
+	if (p)
+		req_set(q, o, "CURVE_1D_TYPE", prop_value(r, p, s));
+	if (find_prop(o, "MULTIPLIER"))
+		req_set(q, o, "MULTIPLIER", chance(r, 80) ?
+			(rnd(r) & ((1ull << 36) - 1)) | (chance(r, 10) ? 1ull << 63 : 0) :
+			nasty(r));
+	if (find_prop(o, "DATA"))
+		req_set(q, o, "DATA", chance(r, 85) ? colorop_blob(r, o, s) : pick_blob(r, s));
+	for (int k = 0; k < st.count_kobjs; k++) {
+		pl = &st.kobjs[k];
+		if (pl->type == DRM_MODE_OBJECT_PLANE && pl->id == o->plane && chance(r, 80))
+			req_set(q, pl, "COLOR_PIPELINE", chance(r, 90) ? o->pipeline : 0);
+	}
+}
+
 /* A commit that makes sense: a mode on a CRTC, its connector, its primary
  * plane and some of its other planes, maybe writeback and fences. */
 static void plausible_commit(struct rng *r, struct req *q, int s)
@@ -1748,6 +1907,8 @@ static void plausible_commit(struct rng *r, struct req *q, int s)
 					(uintptr_t)&st.out_fences[1]);
 		}
 	}
+	if (chance(r, 30))
+		req_colorop(r, q, s, crtc->crtcs);
 	/* And now and then one value that is wrong. */
 	if (q->nprop && chance(r, 8))
 		q->values[below(r, (uint32_t)q->nprop)] = nasty(r);
@@ -2386,7 +2547,7 @@ static int run_stream(unsigned long nops)
 		fprintf(stderr, "pd-fuzz: cannot open %s: %s\n", st.card_path, strerror(errno));
 		return 2;
 	}
-	setup_caps(kms);
+	setup_caps(kms, false);
 	read_kms(kms);
 	close(kms);
 	for (i = 0; i < NDMABUF; i++)
@@ -2668,13 +2829,16 @@ int main(int argc, char **argv)
 				       " allocate a 64x64 dumb buffer while the streams ran: %s\n",
 				       st.seed, strerror(-ret));
 				rc = rc ? rc : 1;
-				cfd = -1;	/* said once; left open until exit */
+				close(cfd);	/* said once */
+				cfd = -1;
 			}
 			usleep(200000);
 		}
+		if (cfd >= 0)
+			close(cfd);
 	}
-	/* Every output plugged in again, as the run found them (HOTPLUG). */
-	for (i = 0; i < PD_FUZZ_MAX_OUTPUTS; i++) {
+	/* Every output (one per CRTC) plugged in again, as the run found them. */
+	for (i = 0; i < st.count_crtcs; i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device/output%d_status",
