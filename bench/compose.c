@@ -6,7 +6,11 @@
  *   Sets a WxH 60 Hz mode on DRIVER's first output with the planes of
  *   CASE: "one" (XRGB8888 primary), "three" (XRGB8888 primary, an ARGB8888
  *   overlay of half the size and a 64x64 ARGB8888 cursor, both with
- *   partial alpha) or "nv12" (NV12 primary).  Each run reads the CRTC's
+ *   partial alpha), "nv12" (NV12 primary), "gamma" ("one" with a
+ *   GAMMA_LUT of the CRTC's GAMMA_LUT_SIZE) or "gamma-ctm" ("gamma" and a
+ *   CTM; a driver without CTM prints no result for it).  Every case sets
+ *   GAMMA_LUT and CTM, off where it does not use them, since they outlive
+ *   the process that set them.  Each run reads the CRTC's
  *   CRCs for SECONDS, so the driver composes a frame at every vblank (or
  *   back to back when it cannot keep up).  Per-frame time comes from:
  *    - primedisp's debugfs primedisp_composer counters (time_ns / frames),
@@ -18,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +134,73 @@ static int read_crcs(struct bench_dev *d, int idx, double seconds)
 	return n;
 }
 
+static bool prop_value(int fd, uint32_t obj, uint32_t type, const char *name, uint64_t *v)
+{
+	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
+	bool found = false;
+
+	for (uint32_t i = 0; props && i < props->count_props && !found; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name)) {
+			*v = props->prop_values[i];
+			found = true;
+		}
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return found;
+}
+
+/*
+ * Add CASE's colour management to @req: a gamma curve (2.2's inverse) and,
+ * for "gamma-ctm", a colour-mixing CTM; both off for the other cases.
+ * Returns false if the driver lacks what the case needs.  Blob ids go to
+ * @blobs[2] (0: none).
+ */
+static bool req_color(struct bench_dev *d, drmModeAtomicReqPtr req, const char *cas,
+		      uint32_t *blobs)
+{
+	/* S31.32 sign-magnitude: 0.8 0.2 0 / 0.1 0.8 0.1 / 0 0.2 0.8 */
+	static const uint64_t ctm[9] = {
+		0xccccccccull, 0x33333333ull, 0, 0x19999999ull, 0xccccccccull,
+		0x19999999ull, 0, 0x33333333ull, 0xccccccccull,
+	};
+	const uint32_t crtc = d->out[0].crtc, t = DRM_MODE_OBJECT_CRTC;
+	bool gamma = !strcmp(cas, "gamma") || !strcmp(cas, "gamma-ctm");
+	bool want_ctm = !strcmp(cas, "gamma-ctm");
+	uint64_t n = 0, unused;
+	bool has_ctm = prop_value(d->fd, crtc, t, "CTM", &unused);
+	struct drm_color_lut *lut;
+
+	blobs[0] = blobs[1] = 0;
+	if (!prop_value(d->fd, crtc, t, "GAMMA_LUT", &unused))
+		return !gamma;
+	if (want_ctm && !has_ctm)
+		return false;
+	if (gamma) {
+		if (!prop_value(d->fd, crtc, t, "GAMMA_LUT_SIZE", &n) || n < 2 || n > 65536)
+			bench_die("%s: GAMMA_LUT_SIZE missing or odd", d->driver);
+		lut = calloc(n, sizeof(*lut));
+		if (!lut)
+			bench_die("out of memory");
+		for (uint64_t i = 0; i < n; i++) {
+			uint16_t v = (uint16_t)(65535.0 * pow((double)i / (n - 1), 1 / 2.2) + 0.5);
+
+			lut[i].red = lut[i].green = lut[i].blue = v;
+		}
+		if (drmModeCreatePropertyBlob(d->fd, lut, n * sizeof(*lut), &blobs[0]))
+			bench_die("GAMMA_LUT blob: %s", strerror(errno));
+		free(lut);
+	}
+	if (want_ctm && drmModeCreatePropertyBlob(d->fd, ctm, sizeof(ctm), &blobs[1]))
+		bench_die("CTM blob: %s", strerror(errno));
+	bench_add(req, d->fd, crtc, t, "GAMMA_LUT", blobs[0]);
+	if (has_ctm)
+		bench_add(req, d->fd, crtc, t, "CTM", blobs[1]);
+	return true;
+}
+
 int bench_compose(int argc, char **argv)
 {
 	double counter[MAX_RUNS], traced[MAX_RUNS], fps[MAX_RUNS];
@@ -140,9 +212,11 @@ int bench_compose(int argc, char **argv)
 	char name[160];
 	double seconds;
 	bool three, tracing = false;
+	uint32_t color_blobs[2];
 
 	if (argc < 6 || sscanf(argv[2], "%dx%d", &w, &h) != 2)
-		bench_die("usage: compose DRIVER WxH one|three|nv12 SECONDS RUNS [FUNCTION]");
+		bench_die("usage: compose DRIVER WxH one|three|nv12|gamma|gamma-ctm SECONDS RUNS "
+			  "[FUNCTION]");
 	driver = argv[1];
 	cas = argv[3];
 	seconds = atof(argv[4]);
@@ -151,7 +225,8 @@ int bench_compose(int argc, char **argv)
 	if (runs < 1 || runs > MAX_RUNS)
 		bench_die("RUNS must be 1..%d", MAX_RUNS);
 	three = !strcmp(cas, "three");
-	if (!three && strcmp(cas, "one") && strcmp(cas, "nv12"))
+	if (!three && strcmp(cas, "one") && strcmp(cas, "nv12") && strcmp(cas, "gamma") &&
+	    strcmp(cas, "gamma-ctm"))
 		bench_die("unknown case %s", cas);
 	if (!bench_open(&d, driver))
 		bench_die("no %s device", driver);
@@ -174,9 +249,19 @@ int bench_compose(int argc, char **argv)
 		if (d.cursor)
 			bench_req_plane(&d, req, 0, d.cursor, NULL, 0, 0);
 	}
+	if (!req_color(&d, req, cas, color_blobs)) {
+		printf("INFO compose.%s.%s: not supported by %s\n", driver, cas, driver);
+		drmModeAtomicFree(req);
+		bench_fb_destroy(d.fd, &prim);
+		bench_close(&d);
+		return 0;
+	}
 	if (drmModeAtomicCommit(d.fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL))
 		bench_die("%s: mode set %dx%d %s: %s", driver, w, h, cas, strerror(errno));
 	drmModeAtomicFree(req);
+	for (int i = 0; i < 2; i++)
+		if (color_blobs[i])
+			drmModeDestroyPropertyBlob(d.fd, color_blobs[i]);
 
 	if (func)
 		tracing = trace_setup(func);

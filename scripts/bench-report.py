@@ -114,6 +114,36 @@ for size in ("1920x1080", "3840x2160"):
             cell(mc), cell(cr), vkr, ratio(pd + ".counter", mc, 2.0 if one else None),
             ratio(pd + ".counter", cr)))
 p("")
+p("### Colour management")
+p("")
+p("The one-plane case with the CRTC's colour management on: `GAMMA_LUT` "
+  "(a gamma 2.2 encoding curve of the CRTC's `GAMMA_LUT_SIZE` entries: 1024 "
+  "on primedisp, 256 on vkms) and, for *gamma + CTM*, a colour-mixing `CTM` "
+  "too. vkms of 6.12 has no `CTM`, and its gamma LUT costs so much (fixed-point "
+  "interpolation per channel) that it is measured at 640×480 only, over 8 s "
+  "per run. *Extra* is the cost over the same case without colour management "
+  "(time with it / time without, same size). Every composed pixel goes "
+  "through the stages, so primedisp's CRC-only shortcut for opaque XRGB8888 "
+  "planes is off here.")
+p("")
+p("| stages | size | primedisp (counter) | primedisp (traced) | vkms (traced) "
+  "| primedisp / vkms | primedisp extra | vkms extra |")
+p("|---|---|---|---|---|---|---|---|")
+for size in ("640x480", "1920x1080"):
+    for c, label in (("gamma", "gamma"), ("gamma-ctm", "gamma + CTM")):
+        pd = "compose.primedisp.%s.%s" % (c, size)
+        vk = "compose.vkms.%s.%s" % (c, size)
+        pd1 = "compose.primedisp.one.%s" % size
+        vk1 = "compose.vkms.one.%s" % size
+        has_vk = vk + ".trace" in res
+        why = "no CTM in 6.12" if c == "gamma-ctm" else "not measured (too slow)"
+        p("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, size.replace("x", "×"), cell(pd + ".counter"), cell(pd + ".trace"),
+            cell(vk + ".trace") if has_vk else why,
+            ratio(pd + ".trace", vk + ".trace") if has_vk else "n/a",
+            ratio(pd + ".counter", pd1 + ".counter"),
+            ratio(vk + ".trace", vk1 + ".trace") if has_vk else "n/a"))
+p("")
 
 # ---- 2. zero copy
 p("## 2. Zero copy")
