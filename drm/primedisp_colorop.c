@@ -44,7 +44,7 @@
  * [0, 1], with base-2 logarithms in signed Q28.
  */
 #define Q32_ONE		BIT_ULL(32)
-#define Q28_ONE		(1LL << 28)
+#define Q28_ONE		((s64)BIT_ULL(28))
 #define Q32(num, den)	div_u64((u64)(num) << 32, den)
 
 /* 2^(2^-j) in Q30, for j = 0 to 28. */
@@ -136,7 +136,6 @@ static u64 pd_pq_eotf(u64 x)
 
 	return pd_pow(pd_div(num, den), 8192, 1305);
 }
-
 
 /*
  * ITU-R BT.2020 (and BT.709): alpha = 1.09929682680944,

@@ -292,17 +292,30 @@ static void pd_gem_unmap_dma_buf(struct dma_buf_attachment *attach,
 	drm_gem_unmap_dma_buf(attach, sgt, dir);	/* unmaps and frees it */
 }
 
-/* DMA_BUF_IOCTL_SYNC start: the devices' writes become the CPU's to read. */
-static int pd_gem_begin_cpu_access(struct dma_buf *dma_buf,
-				   enum dma_data_direction dir)
+/*
+ * Sync every importer's mapping of @dma_buf for the CPU (@for_cpu) or back
+ * for the devices, each with the direction it was mapped with.
+ */
+static void pd_gem_sync_exports(struct dma_buf *dma_buf, bool for_cpu)
 {
 	struct pd_gem_object *bo = to_pd_gem(dma_buf->priv);
 	struct pd_export_map *map;
 
 	mutex_lock(&bo->export_lock);
-	list_for_each_entry(map, &bo->exports, node)
-		dma_sync_sgtable_for_cpu(map->dev, map->sgt, map->dir);
+	list_for_each_entry(map, &bo->exports, node) {
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(map->dev, map->sgt, map->dir);
+		else
+			dma_sync_sgtable_for_device(map->dev, map->sgt, map->dir);
+	}
 	mutex_unlock(&bo->export_lock);
+}
+
+/* DMA_BUF_IOCTL_SYNC start: the devices' writes become the CPU's to read. */
+static int pd_gem_begin_cpu_access(struct dma_buf *dma_buf,
+				   enum dma_data_direction dir)
+{
+	pd_gem_sync_exports(dma_buf, true);
 	return 0;
 }
 
@@ -310,13 +323,7 @@ static int pd_gem_begin_cpu_access(struct dma_buf *dma_buf,
 static int pd_gem_end_cpu_access(struct dma_buf *dma_buf,
 				 enum dma_data_direction dir)
 {
-	struct pd_gem_object *bo = to_pd_gem(dma_buf->priv);
-	struct pd_export_map *map;
-
-	mutex_lock(&bo->export_lock);
-	list_for_each_entry(map, &bo->exports, node)
-		dma_sync_sgtable_for_device(map->dev, map->sgt, map->dir);
-	mutex_unlock(&bo->export_lock);
+	pd_gem_sync_exports(dma_buf, false);
 	return 0;
 }
 

@@ -250,7 +250,7 @@ for k in $K; do
 		timeout=$DEBUG_VM_TIMEOUT
 		fuzz=:
 		if [ -n "$DEBUG_FUZZ_SEEDS" ] && selected debug@fuzz; then
-			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS -p $DEBUG_FUZZ_PROCS -u 1 $DEBUG_FUZZ_SEEDS"
+			fuzz="scripts/guest-fuzz.sh -n $DEBUG_FUZZ_OPS -p $DEBUG_FUZZ_PROCS -u $FUZZ_NOBODY $DEBUG_FUZZ_SEEDS"
 		fi
 		[ "$run_suite" = 1 ] || suite=:
 		suite="scripts/guest-kmemleak.sh --boot --save $results/out-$k/kmemleak-boot.txt

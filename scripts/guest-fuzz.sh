@@ -67,10 +67,8 @@ if [ ! -x "$fuzz" ]; then
 fi
 
 if [ -n "$outputs" ]; then
-	ko=${PRIMEDISP_KO:-}
-	# shellcheck disable=SC2086  # parameters are words on purpose
-	if [ -z "$ko" ] || ! rmmod primedisp || ! insmod "$ko" ${PRIMEDISP_PARAMS:-} num_outputs="$outputs"; then
-		echo "FAIL $prefix: cannot reload primedisp with num_outputs=$outputs (PRIMEDISP_KO=$ko)"
+	if ! "$here/guest-reload.sh" "$outputs"; then
+		echo "FAIL $prefix: cannot reload primedisp with num_outputs=$outputs"
 		exit 1
 	fi
 	udevadm settle 2>/dev/null || sleep 1
