@@ -5,11 +5,11 @@
  * Every output has a primary plane, PD_NUM_OVERLAYS overlays and a cursor.
  * All of them scan out every format in pd_plane_formats (LINEAR only), may
  * be positioned anywhere (partly off screen too), rotated and reflected,
- * and stacked in any zpos order.  Primary and overlays blend with plane
- * alpha in any of the three blend modes; the cursor, as on most hardware,
- * has neither property: it is always pre-multiplied and opaque as a plane
- * (clients that test every plane with these properties give it full-screen
- * buffers, which a cursor does not take).  Primary and overlays scale between 1/8 and 8 times
+ * and stacked in any zpos order.  Every plane blends in any of the three
+ * blend modes; primary and overlays also with plane alpha.  The cursor, as
+ * on most hardware, has no plane alpha: it is opaque as a plane (clients
+ * that test every plane with alpha give it full-screen buffers, which a
+ * cursor does not take).  Primary and overlays scale between 1/8 and 8 times
  * (nearest neighbour); out-of-range scaling is refused with ERANGE by the
  * atomic helper.  Nothing is programmed on a commit: what a plane state
  * describes is what the composer reads when a CRC or writeback consumer
@@ -177,14 +177,18 @@ static int pd_plane_add_properties(struct drm_plane *plane,
 					     PD_NUM_OVERLAYS + 1);
 	if (ret)
 		return ret;
+	/*
+	 * Every plane offers ARGB formats, so every plane, the cursor too, has
+	 * the blend mode (the core warns about planes without it since 7.x).
+	 */
+	ret = drm_plane_create_blend_mode_property(plane,
+						   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						   BIT(DRM_MODE_BLEND_PREMULTI) |
+						   BIT(DRM_MODE_BLEND_COVERAGE));
+	if (ret)
+		return ret;
 	if (plane->type != DRM_PLANE_TYPE_CURSOR) {
 		ret = drm_plane_create_alpha_property(plane);
-		if (ret)
-			return ret;
-		ret = drm_plane_create_blend_mode_property(plane,
-							   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
-							   BIT(DRM_MODE_BLEND_PREMULTI) |
-							   BIT(DRM_MODE_BLEND_COVERAGE));
 		if (ret)
 			return ret;
 		ret = pd_colorop_init(plane);

@@ -289,14 +289,15 @@ for k in $K; do
 done
 
 # Upstream IGT (scripts/igt-run.sh): a guest of its own per kernel in IGT_K
-# (default 6.12) that is also in K, with the CI list (IGT_LIST), when its
-# source is there.  IGT=0 leaves it out; with T, only igt@... patterns.
+# (default 6.12 and the newest series) that is also in K, with the CI list
+# (IGT_LIST), when its source is there.  IGT=0 leaves it out; with T, only
+# igt@... patterns.
 igt_t=
 for p in ${T_ALL//,/ }; do
 	case $p in igt@*) igt_t+="${igt_t:+,}${p#igt@}" ;; esac
 done
 if [ "${IGT:-1}" != 0 ] && { [ -z "$T_ALL" ] || [[ ",$T_ALL," == *,igt[,@]* ]]; }; then
-	for k in ${IGT_K:-6.12}; do
+	for k in ${IGT_K:-6.12 ${PD_SERIES##* }}; do
 		[[ " $K " == *" $k "* ]] || continue
 		if ! scripts/igt-build.sh >"$results/igt-build-$k.log" 2>&1; then
 			if grep -q 'no IGT source' "$results/igt-build-$k.log"; then

@@ -292,7 +292,8 @@ void pd_draw_bars(uint32_t *px, unsigned int w, unsigned int h, unsigned int str
 	}
 }
 
-uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+uint32_t pd_prop_lookup(int fd, uint32_t obj, uint32_t type, const char *name,
+			uint64_t *val)
 {
 	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
 	uint32_t id = 0;
@@ -300,12 +301,20 @@ uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 	for (uint32_t i = 0; props && i < props->count_props && !id; i++) {
 		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
 
-		if (p && !strcmp(p->name, name))
+		if (p && !strcmp(p->name, name)) {
 			id = p->prop_id;
+			if (val)
+				*val = props->prop_values[i];
+		}
 		drmModeFreeProperty(p);
 	}
 	drmModeFreeObjectProperties(props);
 	return id;
+}
+
+uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	return pd_prop_lookup(fd, obj, type, name, NULL);
 }
 
 uint32_t pd_writeback_connector(int fd, int crtc_index)

@@ -70,6 +70,9 @@ void pd_draw_bars(uint32_t *px, unsigned int w, unsigned int h, unsigned int str
 
 /* The id of property @name of object @obj (DRM_MODE_OBJECT_@type), or 0. */
 uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
+/* The same, and its current value to *@val (if @val is not NULL) when found. */
+uint32_t pd_prop_lookup(int fd, uint32_t obj, uint32_t type, const char *name,
+			uint64_t *val);
 
 /*
  * The writeback connector that can capture CRTC index @crtc_index, or 0.

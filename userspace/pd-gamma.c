@@ -318,25 +318,6 @@ static int active_crtcs(int fd, int want, uint32_t *crtcs, int *index, int max)
 	return n;
 }
 
-static bool prop_value(int fd, uint32_t obj, const char *name, uint64_t *val)
-{
-	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj,
-								      DRM_MODE_OBJECT_CRTC);
-	bool found = false;
-
-	for (uint32_t i = 0; props && i < props->count_props && !found; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name)) {
-			*val = props->prop_values[i];
-			found = true;
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return found;
-}
-
 static const char *master_hint(int err)
 {
 	return err == EACCES || err == EPERM ?
@@ -354,9 +335,10 @@ static int lut_size(int fd, uint32_t crtc, bool *legacy)
 	drmModeCrtcPtr mc;
 
 	*legacy = !pd_prop_id(fd, crtc, DRM_MODE_OBJECT_CRTC, "GAMMA_LUT");
-	if (!*legacy)
-		return prop_value(fd, crtc, "GAMMA_LUT_SIZE", &n) && n >= 2 &&
-		       n <= MAX_POINTS ? (int)n : 0;
+	if (!*legacy) {
+		pd_prop_lookup(fd, crtc, DRM_MODE_OBJECT_CRTC, "GAMMA_LUT_SIZE", &n);
+		return n >= 2 && n <= MAX_POINTS ? (int)n : 0;
+	}
 	mc = drmModeGetCrtc(fd, crtc);
 	if (mc && mc->gamma_size >= 2 && mc->gamma_size <= MAX_POINTS)
 		n = (uint64_t)mc->gamma_size;
@@ -442,7 +424,7 @@ static bool current_curve(int fd, uint32_t crtc, struct curve *c)
 	uint64_t id = 0;
 	int n;
 
-	if (prop_value(fd, crtc, "GAMMA_LUT", &id) && id)
+	if (pd_prop_lookup(fd, crtc, DRM_MODE_OBJECT_CRTC, "GAMMA_LUT", &id) && id)
 		b = drmModeGetPropertyBlob(fd, (uint32_t)id);
 	n = b ? (int)(b->length / sizeof(struct drm_color_lut)) : 0;
 	if (n < 2) {

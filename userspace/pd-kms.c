@@ -65,25 +65,6 @@ const char *pd_gem_flags_str(uint32_t flags, char *buf, size_t len)
 	return buf;
 }
 
-static uint64_t prop_value(int fd, uint32_t id, uint32_t type, const char *name, bool *ok)
-{
-	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, id, type);
-	uint64_t val = 0;
-
-	*ok = false;
-	for (uint32_t i = 0; props && i < props->count_props && !*ok; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name)) {
-			val = props->prop_values[i];
-			*ok = true;
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return val;
-}
-
 /* Fill @k's connector, CRTC and mode; -1 with a message if impossible. */
 static int pick_output(struct pd_kms *k, drmModeResPtr res, uint32_t conn_id,
 		       unsigned int w, unsigned int h)
@@ -162,11 +143,11 @@ static int pick_primary(struct pd_kms *k)
 
 	for (uint32_t i = 0; planes && i < planes->count_planes && !k->plane_id; i++) {
 		drmModePlanePtr p = drmModeGetPlane(k->fd, planes->planes[i]);
-		bool ok;
+		uint64_t type = 0;
 
 		if (p && (p->possible_crtcs & (1u << k->crtc_index)) &&
-		    prop_value(k->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &ok) ==
-		    DRM_PLANE_TYPE_PRIMARY && ok)
+		    pd_prop_lookup(k->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type) &&
+		    type == DRM_PLANE_TYPE_PRIMARY)
 			k->plane_id = p->plane_id;
 		drmModeFreePlane(p);
 	}
