@@ -43,6 +43,8 @@
 #define PD_MAX_CLOCK_KHZ	1200000
 #define PD_MIN_REFRESH_HZ	1
 #define PD_MAX_REFRESH_HZ	240
+/* Longest wait for the end of a frame when a CRTC is turned off. */
+#define PD_DISABLE_WAIT_US	50000
 
 /* Most planes one CRTC composes, and the planes each output gets. */
 #define PD_MAX_PLANES		8
@@ -65,7 +67,12 @@
 #define PD_STAGE_LUT1D_SIZE	4096
 #define PD_STAGE_LUT3D_SIZE	17
 
-/* Largest cursor (reported through DRM_CAP_CURSOR_WIDTH/HEIGHT). */
+/*
+ * The cursor size reported through DRM_CAP_CURSOR_WIDTH/HEIGHT.  It is
+ * advice only: the composer draws a cursor of any size, and generic
+ * clients (IGT's kms_plane_lowres among them) put a full-screen
+ * framebuffer on the last plane of a CRTC, which is our cursor.
+ */
 #define PD_CURSOR_MAX		512
 
 /* Scaling range of primary and overlay planes: 1/8 up to 8 times. */

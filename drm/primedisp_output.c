@@ -9,6 +9,7 @@
  * Copyright (C) 2026 The primedisp authors
  */
 
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 
@@ -188,15 +189,76 @@ static enum drm_mode_status pd_crtc_mode_valid(struct drm_crtc *crtc,
 	return MODE_OK;
 }
 
+/*
+ * Complete a commit's event at the next vblank, or at once if the CRTC is
+ * off (the vblank reference cannot be taken then) or the flip was
+ * asynchronous: a scanout without a vblank shows a new buffer from the
+ * moment it is set, tearing allowed.
+ */
+static void pd_crtc_complete_event(struct drm_crtc *crtc)
+{
+	struct drm_crtc_state *cs = crtc->state;
+	struct drm_pending_vblank_event *event = cs->event;
+
+	if (!event)
+		return;
+	cs->event = NULL;
+
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (cs->active && !cs->async_flip && drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+/*
+ * The commit tail flushes planes before it enables CRTCs, so the event of
+ * the commit that turns this CRTC on is left for here: armed once vblank
+ * runs, it completes at the first frame of the new mode, as on hardware,
+ * rather than at once with the counter of the old, stopped grid.
+ */
 static void pd_crtc_atomic_enable(struct drm_crtc *crtc,
 				  struct drm_atomic_commit *state)
 {
 	drm_crtc_vblank_on(crtc);
+	pd_crtc_complete_event(crtc);
+}
+
+/*
+ * Hardware turns a pipe off at the end of the frame it is scanning out.
+ * Doing the same keeps the frame count honest: the core sends pending
+ * events and stops the counter at vblank off, and a pipe stopped in the
+ * middle of a frame would have counted a frame that was never shown.  The
+ * wait is at most one frame, capped for very low refresh rates.
+ */
+static void pd_crtc_wait_frame_end(struct pd_output *out)
+{
+	unsigned long flags;
+	ktime_t last, period, now;
+	u64 since;
+	u32 left;
+
+	spin_lock_irqsave(&out->lock, flags);
+	last = out->last_vblank;
+	period = out->period;
+	spin_unlock_irqrestore(&out->lock, flags);
+	if (!period)
+		return;
+
+	now = ktime_get();
+	if (ktime_before(now, last))
+		return;
+	/* A period is at most a second (PD_MIN_REFRESH_HZ): it fits a u32. */
+	since = ktime_to_ns(ktime_sub(now, last));
+	left = (u32)ktime_to_ns(period) - do_div(since, (u32)ktime_to_ns(period));
+	fsleep(min_t(u32, left / NSEC_PER_USEC + 1, PD_DISABLE_WAIT_US));
 }
 
 static void pd_crtc_atomic_disable(struct drm_crtc *crtc,
 				   struct drm_atomic_commit *state)
 {
+	pd_crtc_wait_frame_end(crtc_to_pd_output(crtc));
 	drm_crtc_vblank_off(crtc);
 	/* No vblank will hand pending writeback jobs over any more. */
 	pd_composer_flush_writeback(crtc_to_pd_output(crtc));
@@ -221,33 +283,25 @@ static int pd_crtc_atomic_check(struct drm_crtc *crtc,
 }
 
 /*
- * Complete the commit's event at the next vblank, or at once if the CRTC
- * is off (the vblank reference cannot be taken then) or the flip was
- * asynchronous: a scanout without a vblank shows a new buffer from the
- * moment it is set, tearing allowed.  The event of an asynchronous flip
- * tells the client that the old buffer is no longer read, so it waits
- * for a composition (CRC, writeback) that began with the old buffer.
+ * The event of an asynchronous flip tells the client that the old buffer
+ * is no longer read, so it waits for a composition (CRC, writeback) that
+ * began with the old buffer.  A commit that turns the CRTC on completes
+ * its event in pd_crtc_atomic_enable().
  */
 static void pd_crtc_atomic_flush(struct drm_crtc *crtc,
 				 struct drm_atomic_commit *state)
 {
-	struct drm_pending_vblank_event *event = crtc->state->event;
+	struct drm_crtc_state *cs = crtc->state;
 	struct pd_output *out = crtc_to_pd_output(crtc);
 
 	pd_composer_commit(out, state);
-	if (!event)
+	if (!cs->event)
 		return;
-	crtc->state->event = NULL;
-	if (crtc->state->async_flip)
+	if (cs->active && drm_atomic_crtc_needs_modeset(cs))
+		return;
+	if (cs->async_flip)
 		pd_composer_wait(out);
-
-	spin_lock_irq(&crtc->dev->event_lock);
-	if (crtc->state->active && !crtc->state->async_flip &&
-	    drm_crtc_vblank_get(crtc) == 0)
-		drm_crtc_arm_vblank_event(crtc, event);
-	else
-		drm_crtc_send_vblank_event(crtc, event);
-	spin_unlock_irq(&crtc->dev->event_lock);
+	pd_crtc_complete_event(crtc);
 }
 
 static const struct drm_crtc_helper_funcs pd_crtc_helper_funcs = {

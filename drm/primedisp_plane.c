@@ -64,11 +64,6 @@ static int pd_plane_atomic_check(struct drm_plane *plane,
 	if (new_state->fence && !new_state->fb)
 		return -EINVAL;
 
-	if (cursor && new_state->fb &&
-	    (new_state->crtc_w > PD_CURSOR_MAX ||
-	     new_state->crtc_h > PD_CURSOR_MAX))
-		return -EINVAL;
-
 	return drm_atomic_helper_check_plane_state(new_state, crtc_state,
 						   cursor ? DRM_PLANE_NO_SCALING : PD_SCALE_MIN,
 						   cursor ? DRM_PLANE_NO_SCALING : PD_SCALE_MAX,
