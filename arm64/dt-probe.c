@@ -65,6 +65,8 @@
 #include <drm/drm_mode.h>
 #include <linux/dma-buf.h>
 
+#include "../igt-tests/lib/pd_fsum.h"
+
 #define TAG		"pd-dt-probe"
 #define COMPATIBLE	"primedisp,virtual-display"
 #define DRIVER		"primedisp"
@@ -610,41 +612,10 @@ static bool test_scanout(struct dev *d, struct buf *b, struct result *r)
 
 /* ---- crc ---------------------------------------------------------------------- */
 
-/* CRC-32 (IEEE, reflected, zlib's) continued over @n bytes. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-
-	if (!table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int k = 0; k < 8; k++)
-				v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
-			table[i] = v;
-		}
-	}
-	while (n--)
-		crc = (crc >> 8) ^ table[(crc ^ *p++) & 0xff];
-	return crc;
-}
-
 /* primedisp's CRC of the buffer filling the CRTC: lines of XRGB8888, X = 0. */
 static uint32_t expected_crc(const struct buf *b)
 {
-	uint8_t *line = malloc((size_t)b->w * 4);
-	uint32_t crc = ~0u;
-
-	if (!line)
-		return 0;
-	for (uint32_t y = 0; y < b->h; y++) {
-		memcpy(line, b->map + (size_t)y * b->pitch, (size_t)b->w * 4);
-		for (uint32_t x = 0; x < b->w; x++)
-			line[4 * x + 3] = 0;
-		crc = crc32_update(crc, line, (size_t)b->w * 4);
-	}
-	free(line);
-	return ~crc;
+	return pd_fsum_xrgb(b->map, b->w, b->h, b->pitch);
 }
 
 /* The CRC of a frame that starts after this call, as pd_crc.c reads it. */

@@ -95,7 +95,7 @@ bool bench_composer_counters(const struct bench_dev *d, long long *frames,
 /* Subcommands (pdbench.c dispatches). */
 int bench_compose(int argc, char **argv);
 int bench_memcpy(int argc, char **argv);
-int bench_crc32(int argc, char **argv);
+int bench_fsum(int argc, char **argv);
 int bench_zerocopy(int argc, char **argv);
 int bench_cputime(int argc, char **argv);
 int bench_prime(int argc, char **argv);

@@ -32,6 +32,7 @@
 #include <drm_fourcc.h>
 
 #include "bench.h"
+#include "../igt-tests/lib/pd_fsum.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #define MAX_RUNS 32
@@ -362,47 +363,13 @@ int bench_memcpy(int argc, char **argv)
 }
 
 /*
- * pdbench crc32 WxH RUNS
- *   CRC-32 (reflected, 0xedb88320, as crc32_le) over a WxH XRGB8888 frame
- *   in this process, eight table lookups per eight bytes as the kernel's
- *   lib/crc32 does in 6.1 and 6.12: the floor of a composer that must
- *   checksum every byte of the frame.
+ * pdbench fsum WxH RUNS
+ *   primedisp's frame checksum (igt-tests/lib/pd_fsum.h, the kernel's
+ *   pd_fsum_line()) over a WxH XRGB8888 frame in this process, row by row
+ *   as the composer feeds it: the floor of a composer that checksums every
+ *   byte of the frame.
  */
-static uint32_t crc_tab[8][256];
-
-static void crc_tables(void)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t v = i;
-
-		for (int b = 0; b < 8; b++)
-			v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
-		crc_tab[0][i] = v;
-	}
-	for (uint32_t i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
-}
-
-static uint32_t crc_slice8(uint32_t crc, const uint8_t *p, size_t n)
-{
-	for (; n >= 8; n -= 8, p += 8) {
-		uint32_t a, b;
-
-		memcpy(&a, p, 4);
-		memcpy(&b, p + 4, 4);
-		a ^= crc;
-		crc = crc_tab[7][a & 0xff] ^ crc_tab[6][(a >> 8) & 0xff] ^
-		      crc_tab[5][(a >> 16) & 0xff] ^ crc_tab[4][a >> 24] ^
-		      crc_tab[3][b & 0xff] ^ crc_tab[2][(b >> 8) & 0xff] ^
-		      crc_tab[1][(b >> 16) & 0xff] ^ crc_tab[0][b >> 24];
-	}
-	while (n--)
-		crc = (crc >> 8) ^ crc_tab[0][(crc ^ *p++) & 0xff];
-	return crc;
-}
-
-int bench_crc32(int argc, char **argv)
+int bench_fsum(int argc, char **argv)
 {
 	double per[MAX_RUNS];
 	int w, h, runs;
@@ -412,7 +379,7 @@ int bench_crc32(int argc, char **argv)
 	volatile uint32_t sink;
 
 	if (argc < 3 || sscanf(argv[1], "%dx%d", &w, &h) != 2)
-		bench_die("usage: crc32 WxH RUNS");
+		bench_die("usage: fsum WxH RUNS");
 	runs = atoi(argv[2]);
 	if (runs < 1 || runs > MAX_RUNS)
 		bench_die("RUNS must be 1..%d", MAX_RUNS);
@@ -421,28 +388,20 @@ int bench_crc32(int argc, char **argv)
 	if (!a)
 		bench_die("out of memory");
 	memset(a, 0x5a, size);
-	crc_tables();
-	/* "123456789" must give 0xcbf43926 */
-	if (~crc_slice8(~0u, (const uint8_t *)"123456789", 9) != 0xcbf43926u)
-		bench_die("crc32: wrong tables");
 	for (int r = 0; r < runs; r++) {
 		double t0 = bench_now(), t;
 		int n = 0;
 
 		do {
 			/* row by row, as the composer feeds it */
-			uint32_t crc = ~0u;
-
-			for (int y = 0; y < h; y++)
-				crc = crc_slice8(crc, a + (size_t)y * w * 4, (size_t)w * 4);
-			sink = crc;
+			sink = pd_fsum_xrgb(a, w, h, w * 4);
 			n++;
 			t = bench_now() - t0;
 		} while (t < 0.3 || n < 3);
 		per[r] = t / n * 1e3;
 	}
 	(void)sink;
-	snprintf(name, sizeof(name), "crc32.%dx%d", w, h);
+	snprintf(name, sizeof(name), "fsum.%dx%d", w, h);
 	bench_result(name, "ms", per, runs);
 	free(a);
 	return 0;

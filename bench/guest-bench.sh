@@ -55,7 +55,7 @@ if want compose; then
 			run compose vkms "$size" "$c" "$secs" "$RUNS" vkms_composer_worker
 		done
 		run memcpy "$size" "$RUNS"
-		run crc32 "$size" "$RUNS"
+		run fsum "$size" "$RUNS"
 	done
 	# The CRTC's colour management.  vkms of 6.12 applies its gamma LUT at
 	# about 0.8 s per 640x480 frame here: it is measured at that size only,

@@ -17,7 +17,7 @@ static const struct {
 } cmds[] = {
 	{ "compose", bench_compose, "DRIVER WxH one|three|nv12 SECONDS RUNS [FUNCTION]" },
 	{ "memcpy", bench_memcpy, "WxH RUNS" },
-	{ "crc32", bench_crc32, "WxH RUNS" },
+	{ "fsum", bench_fsum, "WxH RUNS" },
 	{ "zerocopy", bench_zerocopy, "WxH FLIPS RUNS" },
 	{ "cputime", bench_cputime, "NAME FRAMES -- COMMAND [ARGS...]" },
 	{ "prime", bench_prime, "SIZE fresh|reuse SECONDS RUNS EXPORTER:IMPORTER..." },

@@ -42,6 +42,13 @@
 #include <drm/drm_fb_helper.h>
 #endif
 
+/* <asm/unaligned.h> became <linux/unaligned.h> in 6.12 (commit 5f60d5f6bbc1). */
+#if PD_KVER >= 612
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * The state of an atomic update is a struct drm_atomic_commit since 7.2
  * (the oldest 7.x whose headers Debian carries; 7.0 and 7.1 could not be

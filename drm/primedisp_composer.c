@@ -12,9 +12,9 @@
  * zpos order over a black background with the plane's alpha and blend mode.
  * The composed row then feeds the CRC and the writeback buffer.
  *
- * CRC values are CRC-32 over the composed frame, row by row, as XRGB8888
- * with the X byte of every pixel zeroed, so they depend on the visible
- * colours only.
+ * CRC values are the frame checksum (pd_fsum_line()) of the composed
+ * frame, row by row, as XRGB8888 with the X byte of every pixel zeroed, so
+ * they depend on the visible colours only.
  * The frame number of each CRC is the vblank count of the frame it
  * describes; if the worker falls behind, the missed frames get the same
  * value, so userspace sees every frame number.
@@ -22,7 +22,7 @@
  * Copyright (C) 2026 The primedisp authors
  */
 
-#include <linux/crc32.h>
+#include <linux/bitops.h>
 #include <linux/iosys-map.h>
 #include <linux/kref.h>
 #include <linux/ktime.h>
@@ -273,6 +273,86 @@ static void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
 }
 
 /*
+ * The frame checksum that primedisp reports as the CRTC's CRC (see "The
+ * frame checksum" in Documentation/overview.rst).  It is not a CRC: a CRC
+ * is made to find burst errors on a wire, and the slice-by-8 CRC-32 of the
+ * older kernels costs the composer more than composing (6 ms a 1024x768
+ * frame under emulation, which made CRC readers miss frames).  Tests only
+ * compare two values for equality, for which a 64-bit multiply-rotate
+ * hash over two independent lanes is as good and several times faster.
+ * Userspace computes the same function (igt-tests/lib/pd_fsum.h).
+ */
+#define PD_FSUM_K	0x9e3779b97f4a7c15ULL
+#define PD_FSUM_K2	0xd6e8feb86659fd93ULL
+/* Masks applied to each 64-bit word: all bytes, or XRGB with X zeroed. */
+#define PD_FSUM_ALL	(~0ULL)
+#define PD_FSUM_XRGB	0x00ffffff00ffffffULL
+
+struct pd_fsum {
+	u64 a, b;
+};
+
+static void pd_fsum_init(struct pd_fsum *s)
+{
+	s->a = 0x243f6a8885a308d3ULL;
+	s->b = 0x13198a2e03707344ULL;
+}
+
+static inline u64 pd_fsum_step(u64 h, u64 w)
+{
+	return rol64((h ^ w) * PD_FSUM_K, 29);
+}
+
+/*
+ * Add one row of the frame, @n bytes (a multiple of 4) at @p, each 64-bit
+ * little-endian word masked with @mask: 16-byte chunks go to the two lanes
+ * in turn, an 8-byte rest to lane a, a 4-byte rest to lane b.
+ */
+static void pd_fsum_line(struct pd_fsum *s, const u8 *p, size_t n, u64 mask)
+{
+	u64 a = s->a, b = s->b;
+
+	for (; n >= 16; n -= 16, p += 16) {
+		a = pd_fsum_step(a, get_unaligned_le64(p) & mask);
+		b = pd_fsum_step(b, get_unaligned_le64(p + 8) & mask);
+	}
+	if (n >= 8) {
+		a = pd_fsum_step(a, get_unaligned_le64(p) & mask);
+		n -= 8;
+		p += 8;
+	}
+	if (n >= 4)
+		b = pd_fsum_step(b, get_unaligned_le32(p) & (u32)mask);
+	s->a = a;
+	s->b = b;
+}
+
+static u32 pd_fsum_final(const struct pd_fsum *s)
+{
+	u64 x = s->a ^ rol64(s->b, 31);
+
+	x ^= x >> 32;
+	x *= PD_FSUM_K2;
+	x ^= x >> 29;
+	x *= PD_FSUM_K;
+	x ^= x >> 32;
+	return (u32)x;
+}
+
+/*
+ * Where column @x of row @y of an XRGB8888/ARGB8888 layer (l->xrgb: one
+ * source pixel per CRTC column, left to right) is in its buffer.
+ */
+static const u8 *pd_layer_xrgb_row(const struct pd_layer *l, int y, int x)
+{
+	int fxv, fyv;
+
+	pd_layer_row(l, y, &fxv, &fyv);
+	return l->src.vaddr[0] + (size_t)fyv * l->src.pitch[0] +
+	       (size_t)(fxv + l->ucol[x - l->dst.x1]) * 4;
+}
+
+/*
  * CRC bytes (pd_crc_line()) of an opaque layer's pixels at CRTC columns
  * @x1 to @x2 of row @y, where nothing covers it: its colours are the
  * frame's.  XRGB8888 and ARGB8888 runs are their own CRC bytes with the
@@ -282,16 +362,13 @@ static void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
 static void pd_layer_crc(const struct pd_layer *l, int y, int x1, int x2,
 			 struct pd_px *px, struct pd_px *tmp, u8 *bytes)
 {
-	int fxv, fyv, i;
+	int i;
 
 	if (x1 >= x2)
 		return;
 	if (l->xrgb) {
-		const u8 *s;
+		const u8 *s = pd_layer_xrgb_row(l, y, x1);
 
-		pd_layer_row(l, y, &fxv, &fyv);
-		s = l->src.vaddr[0] + (size_t)fyv * l->src.pitch[0] +
-		    (size_t)(fxv + l->ucol[x1 - l->dst.x1]) * 4;
 		for (i = x1; i < x2; i++, s += 4) {
 			__le32 v;
 
@@ -320,7 +397,8 @@ static bool pd_layer_on_row(const struct pd_layer *l, int y)
  */
 static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 			       int y, int width, struct pd_px *acc,
-			       struct pd_px *px, struct pd_px *tmp, u8 *bytes)
+			       struct pd_px *px, struct pd_px *tmp, u8 *bytes,
+			       struct pd_fsum *sum)
 {
 	int base = -1, s1 = width, s2 = 0, x;
 	unsigned int i;
@@ -338,7 +416,14 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 		s2 = max(s2, l->cx2);
 	}
 	if (base >= 0 && s1 >= s2) {
+		/* One layer shows alone: an XRGB row is summed in place. */
+		if (layers[base].xrgb) {
+			pd_fsum_line(sum, pd_layer_xrgb_row(&layers[base], y, 0),
+				     (size_t)width * 4, PD_FSUM_XRGB);
+			return;
+		}
 		pd_layer_crc(&layers[base], y, 0, width, px, tmp, bytes);
+		pd_fsum_line(sum, bytes, (size_t)width * 4, PD_FSUM_ALL);
 		return;
 	}
 	if (base < 0) {
@@ -361,12 +446,13 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 		pd_blend(acc + x1, px, x2 - x1, l->alpha, l->blend);
 	}
 	pd_crc_line(acc + s1, s2 - s1, bytes + 4 * s1);
+	pd_fsum_line(sum, bytes, (size_t)width * 4, PD_FSUM_ALL);
 }
 
 /**
  * struct pd_target - where a composed frame goes
- * @crc: accumulate a CRC
- * @crc_value: the CRC so far (CRC-32, inverted at the end)
+ * @crc: accumulate the frame checksum reported as the CRC
+ * @sum: the checksum so far
  * @wb_fb: writeback framebuffer, or NULL
  * @wb_map: its mapping
  * @wb_data: its data address
@@ -374,7 +460,7 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
  */
 struct pd_target {
 	bool crc;
-	u32 crc_value;
+	struct pd_fsum sum;
 	int wb_status;
 	struct drm_framebuffer *wb_fb;
 	struct iosys_map wb_map[DRM_FORMAT_MAX_PLANES];
@@ -457,8 +543,7 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 		if (crc_only) {
 			/* Only the CRC needs the row. */
 			pd_compose_crc_row(layers, nl, y, width, acc, px, tmp,
-					   bytes);
-			t->crc_value = crc32_le(t->crc_value, bytes, width * 4);
+					   bytes, &t->sum);
 			continue;
 		}
 		for (i = 0; i < width; i++)
@@ -478,7 +563,8 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 			pd_color_apply(&color, acc, width);
 		if (t->crc) {
 			pd_crc_line(acc, width, bytes);
-			t->crc_value = crc32_le(t->crc_value, bytes, width * 4);
+			pd_fsum_line(&t->sum, bytes, (size_t)width * 4,
+				     PD_FSUM_ALL);
 		}
 		if (t->wb_fb)
 			pd_write_pixels(t->wb_fb->format->format, acc, width,
@@ -753,13 +839,13 @@ static void pd_compose_work(struct work_struct *work)
 		}
 		t.wb_fb = job ? job->fb : NULL;
 		t.wb_status = 0;
-		t.crc_value = ~0U;
+		pd_fsum_init(&t.sum);
 
 		ret = snap ? pd_compose(to_pd_device(out->crtc.dev), snap, &t) :
 		       -EINVAL;
 
 		if (t.crc && !ret) {
-			u32 crc = ~t.crc_value;
+			u32 crc = pd_fsum_final(&t.sum);
 
 			/* Every frame since the last report shows this. */
 			for (frame = start; frame <= end; frame++)

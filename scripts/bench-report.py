@@ -88,13 +88,14 @@ p("primedisp: debugfs `primedisp_composer` `time_ns`/`frames` (driver-side "
   "counter) and, like vkms, function_graph tracing of the composer's work "
   "function (`pd_compose_work`, `vkms_composer_worker`: composition, CRC, "
   "reporting). memcpy: a userspace memcpy of the output frame (W×H×4 bytes) "
-  "in the same guest; CRC-32: a userspace slice-by-8 CRC-32 over the same "
-  "bytes, row by row, the algorithm of crc32_le() in 6.1 and 6.12 (the floor "
-  "of any composer that checksums the frame). Targets for one plane: "
+  "in the same guest; checksum: primedisp's frame checksum (the value it "
+  "reports as the CRC, igt-tests/lib/pd_fsum.h) computed in userspace over "
+  "the same bytes, row by row (the floor of a composer that checksums the "
+  "frame). Targets for one plane: "
   "≤ 0.5x vkms, ≤ 2x memcpy.")
 p("")
 p("| planes | size | primedisp (counter) | primedisp (traced) | vkms (traced) "
-  "| memcpy | CRC-32 alone | primedisp / vkms | primedisp / memcpy | primedisp / CRC-32 |")
+  "| memcpy | checksum alone | primedisp / vkms | primedisp / memcpy | primedisp / checksum |")
 p("|---|---|---|---|---|---|---|---|---|---|")
 names = {"one": "1× XRGB8888", "three": "XRGB8888 + ARGB8888 overlay + cursor",
          "nv12": "1× NV12"}
@@ -103,7 +104,7 @@ for size in ("1920x1080", "3840x2160"):
         pd = "compose.primedisp.%s.%s" % (c, size)
         vk = "compose.vkms.%s.%s" % (c, size)
         mc = "memcpy.%s" % size
-        cr = "crc32.%s" % size
+        cr = "fsum.%s" % size
         one = c == "one"
         vkr = ratio(pd + ".trace", vk + ".trace", 0.5 if one else None)
         if c == "nv12":

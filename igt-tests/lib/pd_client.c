@@ -414,9 +414,10 @@ uint32_t pd_screen_crc(struct pd_screen *s)
 uint32_t pd_solid_crc(uint32_t w, uint32_t h, uint32_t rgb)
 {
 	uint8_t *line = malloc((size_t)w * 4);
-	uint32_t crc = ~0u;
+	struct pd_fsum sum;
 
 	pd_assert(line);
+	pd_fsum_init(&sum);
 	for (uint32_t x = 0; x < w; x++) {
 		line[4 * x] = rgb & 0xff;
 		line[4 * x + 1] = (rgb >> 8) & 0xff;
@@ -424,9 +425,9 @@ uint32_t pd_solid_crc(uint32_t w, uint32_t h, uint32_t rgb)
 		line[4 * x + 3] = 0;
 	}
 	for (uint32_t y = 0; y < h; y++)
-		crc = pd_crc32(crc, line, (size_t)w * 4);
+		pd_fsum_line(&sum, line, (size_t)w * 4, PD_FSUM_ALL);
 	free(line);
-	return ~crc;
+	return pd_fsum_final(&sum);
 }
 
 bool pd_screen_plane_has_format(struct pd_screen *s, uint32_t format)

@@ -18,38 +18,21 @@
 #include "pdtest.h"
 
 /*
- * primedisp's CRTC CRC (debugfs crtc-N/crc, source "auto") is the CRC-32
- * (IEEE, reflected, as zlib's crc32()) of the composed frame, line by line,
- * each pixel as a little-endian XRGB8888 word with X = 0.  The expected
- * value is computed here from the pixels the test reads itself.
+ * primedisp's CRTC CRC (debugfs crtc-N/crc, source "auto") is its frame
+ * checksum (pd_fsum.h) of the composed frame, line by line, each pixel a
+ * little-endian XRGB8888 word with X = 0.  The expected value is computed
+ * here from the pixels the test reads itself.
  */
-uint32_t pd_crc32(uint32_t crc, const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-
-	if (!table[255]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int b = 0; b < 8; b++)
-				v = (v >> 1) ^ (v & 1 ? 0xedb88320u : 0);
-			table[i] = v;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xff];
-	return crc;
-}
-
 /* Expected CRC of a @w x @h frame of 32-bit @format at @p filling the CRTC. */
 uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
 			  uint32_t format)
 {
 	uint8_t *line = malloc((size_t)w * 4);
-	uint32_t crc = ~0u;
+	struct pd_fsum sum;
 	bool rgb_order;
 
 	pd_assert(line);
+	pd_fsum_init(&sum);
 	switch (format) {
 	case DRM_FORMAT_XRGB8888:
 	case DRM_FORMAT_ARGB8888:
@@ -71,10 +54,10 @@ uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
 			line[4 * x + 2] = rgb_order ? src[0] : src[2];
 			line[4 * x + 3] = 0;
 		}
-		crc = pd_crc32(crc, line, (size_t)w * 4);
+		pd_fsum_line(&sum, line, (size_t)w * 4, PD_FSUM_ALL);
 	}
 	free(line);
-	return ~crc;
+	return pd_fsum_final(&sum);
 }
 
 /*

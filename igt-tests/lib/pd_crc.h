@@ -2,9 +2,9 @@
 /*
  * pd_crc - primedisp's CRTC CRCs and their reference values.
  *
- * primedisp's CRC (debugfs crtc-N/crc, source "auto") is the CRC-32 (IEEE,
- * reflected, as zlib's crc32()) of the composed frame, line by line, each
- * pixel a little-endian XRGB8888 word with X = 0.
+ * primedisp's CRC (debugfs crtc-N/crc, source "auto") is its frame
+ * checksum (pd_fsum.h) of the composed frame, line by line, each pixel a
+ * little-endian XRGB8888 word with X = 0.
  */
 #ifndef PD_CRC_H
 #define PD_CRC_H
@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Continue a CRC-32 over @n bytes (start with ~0, finish with ~). */
-uint32_t pd_crc32(uint32_t crc, const uint8_t *p, size_t n);
+#include "pd_fsum.h"
+
 /* Expected CRC of a @w x @h frame of 32-bit @format at @p filling the CRTC. */
 uint32_t pd_frame_crc(const uint8_t *p, uint32_t w, uint32_t h, uint32_t pitch,
 		      uint32_t format);

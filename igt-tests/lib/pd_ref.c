@@ -519,10 +519,11 @@ void pd_ref_color_apply(const struct pd_ref_color *c, struct pd_ref_px *px, size
 uint32_t pd_ref_frame_crc(const struct pd_ref_px *frame, uint32_t w, uint32_t h)
 {
 	uint8_t *line = malloc((size_t)w * 4);
-	uint32_t crc = ~0u;
+	struct pd_fsum sum;
 
 	if (!line)
 		abort();
+	pd_fsum_init(&sum);
 	for (uint32_t y = 0; y < h; y++) {
 		for (uint32_t x = 0; x < w; x++) {
 			const struct pd_ref_px *q = &frame[(size_t)y * w + x];
@@ -532,10 +533,10 @@ uint32_t pd_ref_frame_crc(const struct pd_ref_px *frame, uint32_t w, uint32_t h)
 			line[4 * x + 2] = narrow(q->r, 8);
 			line[4 * x + 3] = 0;
 		}
-		crc = pd_crc32(crc, line, (size_t)w * 4);
+		pd_fsum_line(&sum, line, (size_t)w * 4, PD_FSUM_ALL);
 	}
 	free(line);
-	return ~crc;
+	return pd_fsum_final(&sum);
 }
 
 static void put(uint8_t *d, uint64_t v, int bytes)

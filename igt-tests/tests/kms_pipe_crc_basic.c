@@ -19,6 +19,7 @@
 #include <xf86drmMode.h>
 #include <drm_fourcc.h>
 
+#include "pd_client.h"
 #include "pd_crc.h"
 #include "pd_kms.h"
 #include "pdtest.h"
@@ -37,26 +38,6 @@ struct fb {
 struct crc_reader {
 	int ctl, data;
 };
-
-/* Reference CRC of a solid @rgb frame of the mode's size. */
-static uint32_t reference_crc_solid(const drmModeModeInfo *m, uint32_t rgb)
-{
-	size_t w = m->hdisplay;
-	uint8_t *line = malloc(w * 4);
-	uint32_t crc = ~0u;
-
-	pd_assert(line);
-	for (size_t x = 0; x < w; x++) {
-		line[4 * x] = rgb & 0xff;
-		line[4 * x + 1] = (rgb >> 8) & 0xff;
-		line[4 * x + 2] = (rgb >> 16) & 0xff;
-		line[4 * x + 3] = 0;
-	}
-	for (int y = 0; y < m->vdisplay; y++)
-		crc = pd_crc32(crc, line, w * 4);
-	free(line);
-	return ~crc;
-}
 
 static void setup_output(struct output *o)
 {
@@ -202,7 +183,7 @@ static void test_read_crc(void)
 		prev_frame = frame;
 	}
 	crc_stop(&r);
-	pd_assert_eq(first, reference_crc_solid(&o.mode, 0x3366cc));
+	pd_assert_eq(first, pd_solid_crc(o.mode.hdisplay, o.mode.vdisplay, 0x3366cc));
 	close(o.fd);
 }
 
@@ -251,7 +232,7 @@ static void test_compare_formats(void)
 
 	setup_output(&o);
 	for (size_t c = 0; c < 5; c++) {
-		ref[c] = reference_crc_solid(&o.mode, colours[c]);
+		ref[c] = pd_solid_crc(o.mode.hdisplay, o.mode.vdisplay, colours[c]);
 		for (size_t c2 = 0; c2 < c; c2++)
 			pd_assert(ref[c] != ref[c2]);
 	}
@@ -283,8 +264,8 @@ static void test_nonblocking_crc(void)
 	setup_output(&o);
 	a = make_fb(&o, DRM_FORMAT_XRGB8888, 0xff8000);
 	b = make_fb(&o, DRM_FORMAT_XRGB8888, 0x0080ff);
-	ca = reference_crc_solid(&o.mode, 0xff8000);
-	cb = reference_crc_solid(&o.mode, 0x0080ff);
+	ca = pd_solid_crc(o.mode.hdisplay, o.mode.vdisplay, 0xff8000);
+	cb = pd_solid_crc(o.mode.hdisplay, o.mode.vdisplay, 0x0080ff);
 	show(&o, &a);
 	crc_start(&o, &r);
 	for (int i = 0; i < 40; i++) {
