@@ -163,6 +163,20 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * 6.16 added the IN_FORMATS_ASYNC plane property (the formats and
+ * modifiers an asynchronous flip takes), built by the core from the
+ * plane's format_mod_supported_async hook, which it also asks when it
+ * checks an asynchronous flip.  Older kernels have neither: there every
+ * format a plane has may be flipped asynchronously.
+ */
+#if PD_KVER >= 616
+#define PD_COMPAT_PLANE_ASYNC_FORMATS \
+	.format_mod_supported_async = pd_plane_format_mod_supported_async
+#else
+#define PD_COMPAT_PLANE_ASYNC_FORMATS
+#endif
+
+/*
  * The dma-buf core kept an attachment's mapping cached when the exporter
  * asked for it (cache_sgt_mapping) until 6.16, which removed the flag.
  * The flag's effect is only that map_dma_buf runs once per attachment:

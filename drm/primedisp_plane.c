@@ -44,6 +44,20 @@ static bool pd_plane_format_mod_supported(struct drm_plane *plane,
 	return modifier == DRM_FORMAT_MOD_LINEAR;
 }
 
+/*
+ * Only the primary plane flips asynchronously (the core refuses the others
+ * before asking), and any of its formats can: an asynchronous flip only
+ * swaps the framebuffer the plane holds.  Kernels before 6.16 have no such
+ * hook (see PD_COMPAT_PLANE_ASYNC_FORMATS).
+ */
+static bool __maybe_unused
+pd_plane_format_mod_supported_async(struct drm_plane *plane, u32 format,
+				    u64 modifier)
+{
+	return plane->type == DRM_PLANE_TYPE_PRIMARY &&
+	       modifier == DRM_FORMAT_MOD_LINEAR;
+}
+
 static int pd_plane_atomic_check(struct drm_plane *plane,
 				 struct drm_atomic_commit *state)
 {
@@ -161,6 +175,7 @@ static const struct drm_plane_funcs pd_plane_funcs = {
 	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
 	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
 	.format_mod_supported = pd_plane_format_mod_supported,
+	PD_COMPAT_PLANE_ASYNC_FORMATS
 };
 
 static int pd_plane_add_properties(struct drm_plane *plane,

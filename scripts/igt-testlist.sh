@@ -53,8 +53,11 @@ two_re='^([a-z_]+@2x-|kms_setmode@.*clone|kms_multipipe_modeset@)'
 ci_re='^(core_auth|core_getclient|core_getstats|core_getversion|core_setmaster'
 ci_re+='|core_setmaster_vs_auth|core_sysfs|drm_read|dmabuf_sync_file|kms_addfb_basic|kms_getfb'
 ci_re+='|kms_prop_blob|kms_properties|kms_plane_alpha_blend|vgem_basic|kms_flip_event_leak'
-ci_re+='|kms_prime|kms_color)@'
+ci_re+='|kms_prime|kms_color|kms_pipe_crc_basic|kms_plane_lowres|kms_rotation_crc|kms_setmode'
+ci_re+='|kms_vblank)@'
 ci_re+='|^core_hotunplug@(unbind-rebind|hotunbind-rebind|hotrebind|hotrebind-lateclose)$'
+ci_re+='|^kms_cursor_legacy@(long-)?nonblocking-modeset-vs-cursor-atomic$'
+ci_re+='|^kms_flip@basic-'
 two_ci_note='# The CI part of testlist-2outputs.txt: empty for now.  After a long
 # one-output run, reloading primedisp with num_outputs=2 stalled once
 # (rmmod started, the module never came back, no kernel report); until that
