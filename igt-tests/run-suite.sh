@@ -8,7 +8,7 @@
 # Usage: run-suite.sh [-T PATTERN]... [BINDIR]
 #   BINDIR      directory of test binaries (default: build/ next to this script)
 #   -T PATTERN  only run BIN or BIN@SUBTEST matching the fnmatch-style PATTERN
-#               (repeatable, or comma-separated), e.g. -T dumb_buffer -T 'kms_*@set-*'
+#               (repeatable, or comma-separated), e.g. -T dumb_buffer_pd -T 'kms_*@set-*'
 #
 # Prints one line per subtest:
 #   PASS BIN@SUB (1.2s)

@@ -31,7 +31,7 @@ K=${K:-$PD_SERIES}
 T=${T:-}
 # The smoke subset of a smoke series: the build (W=1, sparse), loading, the
 # basic ioctls, CRCs of the pipe and PRIME both ways with vgem.
-PD_SMOKE_T=${PD_SMOKE_T:-module_load,core_getversion,kms_pipe_crc_basic@read-crc,kms_pipe_crc_basic@compare-crc-formats,prime_vgem@basic-import,prime_vgem@basic-export,prime_vgem@scanout-import,dumb_buffer}
+PD_SMOKE_T=${PD_SMOKE_T:-module_load,core_getversion_pd,kms_pipe_crc_basic_pd@read-crc,kms_pipe_crc_basic_pd@compare-crc-formats,prime_vgem_pd@basic-import,prime_vgem_pd@basic-export,prime_vgem_pd@scanout-import,dumb_buffer_pd}
 # Hang catchers only (a passing run never comes near them), generous so
 # that a busy host (make check-loaded) is not mistaken for a hung guest.
 VM_TIMEOUT=${VM_TIMEOUT:-3600}

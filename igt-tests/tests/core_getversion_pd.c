@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * core_getversion - the device is found by its DRM driver name and reports
+ * core_getversion_pd - the device is found by its DRM driver name and reports
  * a sane version, render node and capabilities.
  */
 #include <limits.h>

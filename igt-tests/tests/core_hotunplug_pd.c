@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * core_hotunplug - primedisp removed under its clients, IGT core_hotunplug
+ * core_hotunplug_pd - primedisp removed under its clients, IGT core_hotunplug
  * style, with the platform device's sysfs unbind/bind standing for PCI
  * remove/rescan.
  *

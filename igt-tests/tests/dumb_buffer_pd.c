@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dumb_buffer - the generic dumb buffer ioctls (CREATE_DUMB, MAP_DUMB,
+ * dumb_buffer_pd - the generic dumb buffer ioctls (CREATE_DUMB, MAP_DUMB,
  * DESTROY_DUMB): valid use, invalid input, and no leaked memory.
  *
  * Error codes asserted here are the ones the DRM core returns (Linux 6.1 and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_atomic - explicit fences, CRTC sequence ioctls, asynchronous flips
+ * kms_atomic_pd - explicit fences, CRTC sequence ioctls, asynchronous flips
  * and TEST_ONLY predictions on primedisp.
  *
  * OUT_FENCE_PTR gives a sync_file that signals when the flip is on screen;

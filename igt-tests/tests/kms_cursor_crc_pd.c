@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_cursor_crc - primedisp's cursor plane: the sizes DRM_CAP_CURSOR_*
+ * kms_cursor_crc_pd - primedisp's cursor plane: the sizes DRM_CAP_CURSOR_*
  * announce, positions on and partly off screen, atomic and legacy cursor
  * ioctls, checked by CRC against a userspace reference (lib/pd_ref.c);
  * legacy cursor updates that never wait for a pending page flip, and that

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_invalid_mode - broken modes are refused in the atomic check, through
+ * kms_invalid_mode_pd - broken modes are refused in the atomic check, through
  * the legacy SETCRTC and an atomic TEST_ONLY commit alike, and the output
  * keeps working afterwards (vkms hangs on an INT_MAX clock).
  */

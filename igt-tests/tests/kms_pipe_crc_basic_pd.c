@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_pipe_crc_basic - primedisp's CRCs through DRM's debugfs interface.
+ * kms_pipe_crc_basic_pd - primedisp's CRCs through DRM's debugfs interface.
  *
  * The CRC of a frame must be a function of the colours on screen only: the
  * same picture in different buffers or pixel formats gives the same CRC, a

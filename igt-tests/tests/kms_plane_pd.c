@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_plane - primedisp's planes: every pixel format on every plane type,
+ * kms_plane_pd - primedisp's planes: every pixel format on every plane type,
  * positions (also partly off screen), scaling, YCbCr encodings and ranges,
  * alpha and blend modes, zpos, rotation and reflection.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_rotation_crc - plane rotation (0/90/180/270) and reflection (X, Y)
+ * kms_rotation_crc_pd - plane rotation (0/90/180/270) and reflection (X, Y)
  * on primary and overlay planes, RGB and YCbCr, with and without scaling,
  * checked by CRC against frames this test renders itself (lib/pd_ref.c).
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_vblank / kms_flip timing - vblank counters, timestamps and page flip
- * events of primedisp.
+ * kms_vblank_pd - vblank and kms_flip timing: vblank counters, timestamps
+ * and page flip events of primedisp.
  *
  * primedisp's vblank timestamps are the scheduled starts of frames, so even
  * under a slow emulator the difference of two timestamps must be the

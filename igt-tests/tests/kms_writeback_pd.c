@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kms_writeback - primedisp's writeback connectors.
+ * kms_writeback_pd - primedisp's writeback connectors.
  *
  * Each CRTC has a writeback connector that captures the composed frame into
  * a framebuffer the client attaches with WRITEBACK_FB_ID; the out-fence

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prime_mmap - CPU access to primedisp buffers through their dma-buf: mmap()
+ * prime_mmap_pd - CPU access to primedisp buffers through their dma-buf: mmap()
  * of the dma-buf fd, bracketed by DMA_BUF_IOCTL_SYNC, sees what the DRM
  * mapping wrote and the other way round; the mapping outlives the GEM handle
  * and the DRM file; a window mapped at a page offset shows those pages of

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prime_self_import - PRIME within primedisp itself: a buffer exported as a
+ * prime_self_import_pd - PRIME within primedisp itself: a buffer exported as a
  * dma-buf and imported again by the same or another file of the same
  * device is the same buffer (same handle in the same file, same dma-buf on
  * every export), the dma-buf's size shows through lseek(), invalid fds and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prime_vgem - PRIME between primedisp and vgem, the kernel's virtual GEM
+ * prime_vgem_pd - PRIME between primedisp and vgem, the kernel's virtual GEM
  * driver standing in for a GPU: buffers shared both ways, a vgem buffer on
  * primedisp's screen, framebuffer size checks on imported buffers, implicit
  * synchronisation of page flips with vgem's fences (directly and through

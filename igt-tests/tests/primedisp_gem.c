@@ -728,7 +728,7 @@ static void test_mmap_offset(void)
  * Mappings of the DRM fd: shorter than the buffer is fine; at a page offset
  * past the fake offset is refused with EINVAL by the core (it looks the
  * offset up exactly).  Windows of a buffer are mapped through its dma-buf
- * (prime_mmap@partial).
+ * (prime_mmap_pd@partial).
  */
 static void test_mmap_partial(void)
 {
