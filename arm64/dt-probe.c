@@ -32,8 +32,9 @@
  *			is shown in the preferred mode (SETCRTC, read back with
  *			GETCRTC)
  *	crc		the CRC of the frame on screen (debugfs crtc-N/crc) is
- *			the CRC-32 computed here from the pixels (X byte zeroed),
- *			and changes to the new value when the pixels change
+ *			the frame checksum (pd_fsum.h) computed here from the
+ *			pixels (X byte zeroed), and changes to the new value
+ *			when the pixels change
  *	no-leak		after everything is released, primedisp_objects in
  *			debugfs is back at its value before the test
  *

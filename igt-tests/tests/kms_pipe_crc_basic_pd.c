@@ -4,9 +4,9 @@
  *
  * The CRC of a frame must be a function of the colours on screen only: the
  * same picture in different buffers or pixel formats gives the same CRC, a
- * different picture a different one, and the value equals the CRC-32 of the
- * frame as this test renders it in userspace (XRGB8888 pixels, X byte 0,
- * little endian, line by line).  Frame numbers are vblank counts.
+ * different picture a different one, and the value equals the checksum
+ * (pd_fsum.h) of the frame as this test renders it in userspace (XRGB8888
+ * pixels, X byte 0, little endian, line by line).  Frame numbers are vblank counts.
  */
 #include <fcntl.h>
 #include <poll.h>
