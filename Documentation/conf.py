@@ -47,3 +47,7 @@ html_copy_source = False
 html_last_updated_fmt = None
 html_use_index = True
 html_domain_indices = False
+
+# Attributes the C domain must read as such in kernel-doc'd prototypes:
+# VISIBLE_IF_KUNIT is "static" without KUnit (<kunit/visibility.h>).
+c_id_attributes = ['VISIBLE_IF_KUNIT']

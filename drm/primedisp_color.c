@@ -20,15 +20,14 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_color_mgmt.h>
 #include <drm/drm_crtc.h>
 #include <drm/drm_print.h>
 #include <drm/drm_property.h>
 
 #include "primedisp_drv.h"
-
-/* Largest CTM coefficient magnitude, in the composer's Q16 (< 32768.0). */
-#define PD_CTM_MAX	0x7fffffffLL
 
 /**
  * pd_color_init - give a CRTC its colour management properties
@@ -144,6 +143,7 @@ s64 pd_ctm_coeff(u64 v)
 
 	return v & BIT_ULL(63) ? -q : q;
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_ctm_coeff);
 
 /**
  * pd_color_prepare - what the composer needs of a snapshot's colour state
@@ -181,6 +181,7 @@ bool pd_color_prepare(struct pd_color *c, const struct pd_snapshot *snap)
 	c->active = c->degamma || c->gamma || c->has_ctm;
 	return c->active;
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_color_prepare);
 
 static u16 pd_lut_value(const struct drm_color_lut *e, unsigned int ch)
 {
@@ -250,6 +251,7 @@ void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n)
 			pd_lut_apply(c->gamma, c->gamma_n, p);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_color_apply);
 
 /*
  * Plane colour pipelines (on kernels with COLOR_PIPELINE, set up by
@@ -319,7 +321,15 @@ static void pd_lut_pos(s32 v, u32 dom, unsigned int n, u32 *i, u32 *f)
 	}
 }
 
-static s32 pd_stage_curve(const u32 *t, s32 v)
+/**
+ * pd_stage_curve - a sampled named curve at one channel value
+ * @t: the curve's table (see PD_CURVE_POINTS)
+ * @v: the value, 65535 being 1.0; clamped to [0, 1.0]
+ *
+ * Return: the curve's value there, interpolated linearly between the
+ * table's points and rounded half up (65535 is 1.0).
+ */
+VISIBLE_IF_KUNIT s32 pd_stage_curve(const u32 *t, s32 v)
 {
 	u32 i, f;
 
@@ -329,6 +339,7 @@ static s32 pd_stage_curve(const u32 *t, s32 v)
 	return div_u64((u64)t[i] * (65535 - f) + (u64)t[i + 1] * f + 32767,
 		       65535);
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_stage_curve);
 
 static s32 pd_stage_lut1d(const struct drm_color_lut32 *lut, unsigned int n,
 			  unsigned int ch, s32 v)
@@ -440,3 +451,4 @@ void pd_pipeline_apply(const struct pd_pipeline *pipe, struct pd_px *px,
 		px[i].b = clamp_t(s32, c[2], 0, 65535);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_pipeline_apply);

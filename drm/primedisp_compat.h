@@ -334,4 +334,16 @@ static inline void pd_colorop_snapshot(struct pd_pipeline *pipe,
 }
 #endif
 
+/*
+ * KUnit (drm/tests/, where the kernel has CONFIG_KUNIT): module symbol
+ * namespaces are strings since 6.13 (commit cdd30ebb1b9f), identifiers
+ * before.  The unit tests import the namespace EXPORT_SYMBOL_IF_KUNIT()
+ * exports primedisp's internals into.
+ */
+#if PD_KVER >= 613
+#define PD_KUNIT_IMPORT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define PD_KUNIT_IMPORT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
 #endif /* PRIMEDISP_COMPAT_H */

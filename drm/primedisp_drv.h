@@ -169,12 +169,34 @@ enum pd_stage_kind {
 /*
  * A sampled 1D curve: PD_CURVE_POINTS outputs (65535 is 1.0, and may be
  * above) for the inputs i * 65535 / 4096, then PD_CURVE_TOE outputs for
- * the inputs 0 to PD_CURVE_TOE - 1 themselves, below the first interval,
+ * the inputs 0 to PD_CURVE_TOE - 1 themselves (the first 16 intervals),
  * where a curve with no linear toe (gamma 2.2's inverse) is too steep to
- * interpolate.
+ * interpolate: with 16 there, it was off by 26/65535 at input 23.
  */
 #define PD_CURVE_POINTS		4097
-#define PD_CURVE_TOE		16
+#define PD_CURVE_TOE		256
+
+/**
+ * enum pd_curve - the named 1D curves primedisp_curve.c samples
+ * @PD_CURVE_SRGB_EOTF: sRGB, encoded to linear
+ * @PD_CURVE_SRGB_INV_EOTF: sRGB, linear to encoded
+ * @PD_CURVE_PQ_125_EOTF: SMPTE ST 2084, output 0 to 125.0
+ * @PD_CURVE_BT2020_INV_OETF: BT.2020 (and BT.709), encoded to linear
+ * @PD_CURVE_BT2020_OETF: BT.2020, linear to encoded
+ * @PD_CURVE_GAMMA22: x^2.2
+ * @PD_CURVE_GAMMA22_INV: x^(1/2.2)
+ * @PD_CURVE_COUNT: how many there are
+ */
+enum pd_curve {
+	PD_CURVE_SRGB_EOTF,
+	PD_CURVE_SRGB_INV_EOTF,
+	PD_CURVE_PQ_125_EOTF,
+	PD_CURVE_BT2020_INV_OETF,
+	PD_CURVE_BT2020_OETF,
+	PD_CURVE_GAMMA22,
+	PD_CURVE_GAMMA22_INV,
+	PD_CURVE_COUNT
+};
 
 /**
  * struct pd_stage - an enabled stage of a plane's colour pipeline, as a
@@ -250,6 +272,9 @@ struct pd_snapshot {
 	struct drm_property_blob *ctm;
 	struct drm_property_blob *gamma_lut;
 };
+
+/* Largest CTM coefficient magnitude, in the composer's Q16 (< 32768.0). */
+#define PD_CTM_MAX	0x7fffffffLL
 
 /**
  * struct pd_color - a snapshot's colour stages, ready for the composer
@@ -449,6 +474,12 @@ void pd_pipeline_copy(struct pd_pipeline *dst, const struct pd_pipeline *src);
 void pd_pipeline_release(struct pd_pipeline *pipe);
 void pd_pipeline_apply(const struct pd_pipeline *pipe, struct pd_px *px,
 		       unsigned int n);
+void pd_curve_fill(enum pd_curve c, u32 *t);
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Visible to the unit tests alone (drm/tests/). */
+u64 pd_pow(u64 x, u32 num, u32 den);
+s32 pd_stage_curve(const u32 *t, s32 v);
+#endif
 
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);
