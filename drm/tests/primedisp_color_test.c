@@ -192,7 +192,18 @@ static void pd_test_ctm_coeff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pd_ctm_coeff(U64_MAX), -PD_CTM_MAX);
 }
 
-/* A CRTC snapshot whose LUTs and matrix are blobs of the test. */
+/*
+ * A CRTC snapshot whose LUTs and matrix are blobs of the test (on the heap:
+ * a snapshot has room for every plane, too much for a kernel stack).
+ */
+static struct pd_snapshot *pd_test_snapshot(struct kunit *test)
+{
+	struct pd_snapshot *snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	return snap;
+}
+
 static struct drm_color_lut *pd_test_lut(struct kunit *test,
 					 struct drm_property_blob **blob,
 					 unsigned int n)
@@ -218,15 +229,15 @@ static struct drm_color_ctm *pd_test_ctm(struct kunit *test,
 /* A two-entry LUT from 65535 to 0 inverts every input exactly. */
 static void pd_test_lut_invert(struct kunit *test)
 {
-	struct pd_snapshot snap = {};
-	struct drm_color_lut *lut = pd_test_lut(test, &snap.gamma_lut, 2);
+	struct pd_snapshot *snap = pd_test_snapshot(test);
+	struct drm_color_lut *lut = pd_test_lut(test, &snap->gamma_lut, 2);
 	struct pd_color c;
 	struct pd_px p;
 	u32 x;
 
 	pd_lut_set(&lut[0], 65535);
 	pd_lut_set(&lut[1], 0);
-	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, &snap));
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, snap));
 	for (x = 0; x <= 65535; x++) {
 		p = (struct pd_px){ .a = 1234, .r = x, .g = x, .b = 65535 - x };
 		pd_color_apply(&c, &p, 1);
@@ -245,8 +256,8 @@ static void pd_test_lut_invert(struct kunit *test)
  */
 static void pd_test_lut_rounding(struct kunit *test)
 {
-	struct pd_snapshot snap = {};
-	struct drm_color_lut *lut = pd_test_lut(test, &snap.degamma_lut, 2);
+	struct pd_snapshot *snap = pd_test_snapshot(test);
+	struct drm_color_lut *lut = pd_test_lut(test, &snap->degamma_lut, 2);
 	struct pd_color c;
 	struct pd_px p = { .r = 32767, .g = 32768, .b = 65535 };
 	unsigned int i;
@@ -254,16 +265,16 @@ static void pd_test_lut_rounding(struct kunit *test)
 
 	pd_lut_set(&lut[0], 0);
 	pd_lut_set(&lut[1], 1);
-	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, &snap));
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, snap));
 	pd_color_apply(&c, &p, 1);
 	KUNIT_EXPECT_EQ(test, p.r, 0);
 	KUNIT_EXPECT_EQ(test, p.g, 1);
 	KUNIT_EXPECT_EQ(test, p.b, 1);
 
-	lut = pd_test_lut(test, &snap.degamma_lut, 256);
+	lut = pd_test_lut(test, &snap->degamma_lut, 256);
 	for (i = 0; i < 256; i++)
 		pd_lut_set(&lut[i], 257 * i);
-	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, &snap));
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, snap));
 	for (x = 0; x <= 65535; x++) {
 		p = (struct pd_px){ .r = x, .g = x, .b = x };
 		pd_color_apply(&c, &p, 1);
@@ -282,10 +293,10 @@ static void pd_test_lut_rounding(struct kunit *test)
  */
 static void pd_test_order(struct kunit *test)
 {
-	struct pd_snapshot snap = {};
-	struct drm_color_lut *degamma = pd_test_lut(test, &snap.degamma_lut, 2);
-	struct drm_color_lut *gamma = pd_test_lut(test, &snap.gamma_lut, 2);
-	struct drm_color_ctm *ctm = pd_test_ctm(test, &snap.ctm);
+	struct pd_snapshot *snap = pd_test_snapshot(test);
+	struct drm_color_lut *degamma = pd_test_lut(test, &snap->degamma_lut, 2);
+	struct drm_color_lut *gamma = pd_test_lut(test, &snap->gamma_lut, 2);
+	struct drm_color_ctm *ctm = pd_test_ctm(test, &snap->ctm);
 	struct pd_color c;
 	struct pd_px p = { .a = 65535, .r = 40000, .g = 40000, .b = 0 };
 
@@ -296,7 +307,7 @@ static void pd_test_order(struct kunit *test)
 	ctm->matrix[0] = S3132_ONE / 2;
 	ctm->matrix[4] = S3132_ONE;
 	ctm->matrix[8] = S3132_ONE;
-	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, &snap));
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, snap));
 	pd_color_apply(&c, &p, 1);
 	KUNIT_EXPECT_EQ(test, p.r, 52767);
 	KUNIT_EXPECT_EQ(test, p.g, 40000);
@@ -307,8 +318,8 @@ static void pd_test_order(struct kunit *test)
 /* CTM rows that go below 0 or above 1.0 are clamped; channels mix. */
 static void pd_test_ctm_clamp(struct kunit *test)
 {
-	struct pd_snapshot snap = {};
-	struct drm_color_ctm *ctm = pd_test_ctm(test, &snap.ctm);
+	struct pd_snapshot *snap = pd_test_snapshot(test);
+	struct drm_color_ctm *ctm = pd_test_ctm(test, &snap->ctm);
 	struct pd_color c;
 	struct pd_px p = { .r = 30000, .g = 20000, .b = 10000 };
 
@@ -321,7 +332,7 @@ static void pd_test_ctm_clamp(struct kunit *test)
 	ctm->matrix[6] = S3132_ONE / 4;
 	ctm->matrix[7] = S3132_ONE / 2;
 	ctm->matrix[8] = S3132_ONE / 4;
-	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, &snap));
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&c, snap));
 	pd_color_apply(&c, &p, 1);
 	KUNIT_EXPECT_EQ(test, p.r, 0);
 	KUNIT_EXPECT_EQ(test, p.g, 65535);
@@ -331,17 +342,17 @@ static void pd_test_ctm_clamp(struct kunit *test)
 /* No blob, or LUTs too short to interpolate: nothing to do. */
 static void pd_test_prepare_inactive(struct kunit *test)
 {
-	struct pd_snapshot snap = {};
+	struct pd_snapshot *snap = pd_test_snapshot(test);
 	struct pd_color c;
 
-	KUNIT_EXPECT_FALSE(test, pd_color_prepare(&c, &snap));
-	pd_test_lut(test, &snap.gamma_lut, 1);
-	pd_test_lut(test, &snap.degamma_lut, 1);
-	KUNIT_EXPECT_FALSE(test, pd_color_prepare(&c, &snap));
+	KUNIT_EXPECT_FALSE(test, pd_color_prepare(&c, snap));
+	pd_test_lut(test, &snap->gamma_lut, 1);
+	pd_test_lut(test, &snap->degamma_lut, 1);
+	KUNIT_EXPECT_FALSE(test, pd_color_prepare(&c, snap));
 	KUNIT_EXPECT_NULL(test, c.gamma);
 	KUNIT_EXPECT_NULL(test, c.degamma);
-	pd_test_ctm(test, &snap.ctm);
-	KUNIT_EXPECT_TRUE(test, pd_color_prepare(&c, &snap));
+	pd_test_ctm(test, &snap->ctm);
+	KUNIT_EXPECT_TRUE(test, pd_color_prepare(&c, snap));
 }
 
 /* ---- plane colour pipelines: the stages ----------------------------------- */
