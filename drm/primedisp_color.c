@@ -341,6 +341,32 @@ VISIBLE_IF_KUNIT s32 pd_stage_curve(const u32 *t, s32 v)
 }
 EXPORT_SYMBOL_IF_KUNIT(pd_stage_curve);
 
+/**
+ * pd_stage_curve_wide - a sampled wide curve at one channel value
+ * @t: the curve's table (see PD_CURVE_WIDE_POINTS)
+ * @v: the value, 65535 being 1.0; clamped to [0, 125.0]
+ *
+ * Return: the curve's value there, interpolated linearly between the
+ * points of @v's octave and rounded half up (65535 is 1.0).
+ */
+VISIBLE_IF_KUNIT s32 pd_stage_curve_wide(const u32 *t, s32 v)
+{
+	u32 x = clamp_t(s32, v, 0, PD_CURVE_WIDE_MAX), off, f;
+	unsigned int k, sh, i;
+
+	if (x < BIT(PD_CURVE_WIDE_OCT0))
+		return t[x];
+	k = fls(x) - 1;
+	sh = k - PD_CURVE_WIDE_OCT0;
+	off = x - BIT(k);
+	i = BIT(PD_CURVE_WIDE_OCT0) + sh * PD_CURVE_WIDE_SEG + (off >> sh);
+	f = off & (BIT(sh) - 1);
+	if (!f)
+		return t[i];
+	return ((u64)t[i] * (BIT(sh) - f) + (u64)t[i + 1] * f + BIT(sh - 1)) >> sh;
+}
+EXPORT_SYMBOL_IF_KUNIT(pd_stage_curve_wide);
+
 static s32 pd_stage_lut1d(const struct drm_color_lut32 *lut, unsigned int n,
 			  unsigned int ch, s32 v)
 {
@@ -407,6 +433,10 @@ static void pd_stage_apply(const struct pd_stage *st, s32 *c)
 	case PD_STAGE_CURVE:
 		for (ch = 0; ch < 3; ch++)
 			c[ch] = pd_stage_curve(st->curve, c[ch]);
+		break;
+	case PD_STAGE_CURVE_WIDE:
+		for (ch = 0; ch < 3; ch++)
+			c[ch] = pd_stage_curve_wide(st->curve, c[ch]);
 		break;
 	case PD_STAGE_LUT1D:
 		for (ch = 0; ch < 3; ch++)

@@ -13,9 +13,8 @@
  *
  * That holds vkms' pipeline (curve, matrix, matrix, curve) and adds what
  * display hardware has beside it: a 4096-entry 1D LUT, a multiplier and a
- * 17x17x17 3D LUT.  The curves are the named curves the core knows but
- * PQ's inverse (see primedisp_curve.c): sRGB, BT.2020 and gamma 2.2, each
- * with its inverse, and PQ (0 to 125.0).
+ * 17x17x17 3D LUT.  The curves are the named curves the core knows: sRGB,
+ * BT.2020, gamma 2.2 and PQ (0 to 125.0), each with its inverse.
  *
  * Here the committed stage states become the snapshot's struct pd_pipeline;
  * primedisp_color.c applies it (see "Plane colour pipelines" in
@@ -48,9 +47,14 @@ static const struct {
 	{ DRM_COLOROP_1D_CURVE_BT2020_OETF, PD_CURVE_BT2020_OETF },
 	{ DRM_COLOROP_1D_CURVE_GAMMA22, PD_CURVE_GAMMA22 },
 	{ DRM_COLOROP_1D_CURVE_GAMMA22_INV, PD_CURVE_GAMMA22_INV },
+	{ DRM_COLOROP_1D_CURVE_PQ_125_INV_EOTF, PD_CURVE_PQ_125_INV_EOTF },
 };
 
-static u32 pd_curve_tables[PD_CURVE_COUNT][PD_CURVE_POINTS + PD_CURVE_TOE];
+/* Room for either layout (PD_CURVE_POINTS, PD_CURVE_WIDE_POINTS). */
+#define PD_CURVE_TABLE_SIZE	(PD_CURVE_POINTS + PD_CURVE_TOE)
+static_assert(PD_CURVE_WIDE_POINTS <= PD_CURVE_TABLE_SIZE);
+
+static u32 pd_curve_tables[PD_CURVE_COUNT][PD_CURVE_TABLE_SIZE];
 
 /* Sample every curve once, for every device. */
 static void pd_curves_build(void)
@@ -61,14 +65,21 @@ static void pd_curves_build(void)
 		pd_curve_fill(c, pd_curve_tables[c]);
 }
 
-static const u32 *pd_curve_of(enum drm_colorop_curve_1d_type t)
+/* Make @st the stage of curve @t; false if it is not one offered. */
+static bool pd_curve_stage(struct pd_stage *st, enum drm_colorop_curve_1d_type t)
 {
 	unsigned int c;
 
-	for (c = 0; c < ARRAY_SIZE(pd_curve_types); c++)
-		if (pd_curve_types[c].type == t)
-			return pd_curve_tables[pd_curve_types[c].curve];
-	return NULL;
+	for (c = 0; c < ARRAY_SIZE(pd_curve_types); c++) {
+		enum pd_curve curve = pd_curve_types[c].curve;
+
+		if (pd_curve_types[c].type != t)
+			continue;
+		st->kind = pd_curve_is_wide(curve) ? PD_STAGE_CURVE_WIDE : PD_STAGE_CURVE;
+		st->curve = pd_curve_tables[curve];
+		return true;
+	}
+	return false;
 }
 
 static const struct drm_colorop_funcs pd_colorop_funcs = {
@@ -186,9 +197,7 @@ static bool pd_stage_of(struct pd_stage *st, const struct drm_colorop *op,
 
 	switch (op->type) {
 	case DRM_COLOROP_1D_CURVE:
-		st->kind = PD_STAGE_CURVE;
-		st->curve = pd_curve_of(cs->curve_1d_type);
-		return !!st->curve;
+		return pd_curve_stage(st, cs->curve_1d_type);
 	case DRM_COLOROP_1D_LUT:
 		st->kind = PD_STAGE_LUT1D;
 		st->size = PD_STAGE_LUT1D_SIZE;

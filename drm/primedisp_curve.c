@@ -14,7 +14,7 @@
  * Precision (Documentation/overview.rst, "Plane colour pipelines"): over
  * all 65536 inputs, a table interpolated as pd_pipeline_apply() does is
  * within 1.5/65535 of the curve's formula, PQ within 32/65535 of its
- * 125.0 scale.
+ * 125.0 scale; PQ's inverse within 1.5/65535 over its 0 to 125.0.
  *
  * Copyright (C) 2026 The primedisp authors
  */
@@ -22,6 +22,7 @@
 #include <linux/bits.h>
 #include <linux/math.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 
 #include <kunit/visibility.h>
 
@@ -129,9 +130,10 @@ static u64 pd_srgb_inv_eotf(u64 x)
 
 /*
  * SMPTE ST 2084 (PQ), where 1.0 is 10000 cd/m2: m1 = 1305/8192,
- * m2 = 2523/32, c1 = 107/128, c2 = 2413/128, c3 = 2392/128.  Its inverse
- * is not offered: it is so steep near 0 that a table of evenly spaced
- * points over its input range (0 to 125.0) is off by up to 19/255 there.
+ * m2 = 2523/32, c1 = 107/128, c2 = 2413/128, c3 = 2392/128.  The inverse
+ * is so steep near 0 that a table of evenly spaced points over its input
+ * range (0 to 125.0) would be off by up to 19/255 there: it is a wide
+ * curve, sampled at log-spaced points (PD_CURVE_WIDE_POINTS).
  */
 static u64 pd_pq_eotf(u64 x)
 {
@@ -140,6 +142,16 @@ static u64 pd_pq_eotf(u64 x)
 	u64 den = Q32(2413, 128) - div_u64(e * 2392, 128);
 
 	return pd_pow(pd_div(num, den), 8192, 1305);
+}
+
+/* Its inverse, for @y in [0, 1.0] (1.0 is 10000 cd/m2, PQ's 125.0). */
+static u64 pd_pq_inv_eotf(u64 y)
+{
+	u64 p = pd_pow(y, 1305, 8192);
+	u64 num = Q32(107, 128) + div_u64(p * 2413, 128);
+	u64 den = Q32_ONE + div_u64(p * 2392, 128);
+
+	return pd_pow(pd_div(num, den), 2523, 32);
 }
 
 /*
@@ -190,6 +202,7 @@ static const struct {
 	[PD_CURVE_BT2020_OETF] = { pd_bt2020_oetf, 1 },
 	[PD_CURVE_GAMMA22] = { pd_gamma22, 1 },
 	[PD_CURVE_GAMMA22_INV] = { pd_gamma22_inv, 1 },
+	[PD_CURVE_PQ_125_INV_EOTF] = { pd_pq_inv_eotf, 1 },
 };
 
 /* Curve @c at @x (Q32) where 65535 is 1.0, rounded. */
@@ -199,16 +212,34 @@ static u32 pd_curve_sample(enum pd_curve c, u64 x)
 		BIT_ULL(31)) >> 32;
 }
 
+/* Wide curve @c at input @v, 0 to PD_CURVE_WIDE_MAX (clamped). */
+static u32 pd_curve_sample_wide(enum pd_curve c, u32 v)
+{
+	return pd_curve_sample(c, div_u64((u64)min_t(u32, v, PD_CURVE_WIDE_MAX) << 32,
+					  PD_CURVE_WIDE_MAX));
+}
+
 /**
  * pd_curve_fill - sample a named curve into a table
  * @c: the curve
- * @t: PD_CURVE_POINTS + PD_CURVE_TOE entries, filled in (see
- *	PD_CURVE_POINTS for the layout)
+ * @t: PD_CURVE_POINTS + PD_CURVE_TOE entries, or PD_CURVE_WIDE_POINTS
+ *	for a wide curve (pd_curve_is_wide()), filled in (see those for the
+ *	layouts)
  */
 void pd_curve_fill(enum pd_curve c, u32 *t)
 {
-	unsigned int i;
+	unsigned int i, k, j;
 
+	if (pd_curve_is_wide(c)) {
+		for (i = 0; i < BIT(PD_CURVE_WIDE_OCT0); i++)
+			*t++ = pd_curve_sample_wide(c, i);
+		for (k = PD_CURVE_WIDE_OCT0; k < PD_CURVE_WIDE_OCT0 + PD_CURVE_WIDE_OCTS; k++)
+			for (j = 0; j < PD_CURVE_WIDE_SEG; j++)
+				*t++ = pd_curve_sample_wide(c, BIT(k) +
+							    (j << (k - PD_CURVE_WIDE_OCT0)));
+		*t = pd_curve_sample_wide(c, BIT(k));
+		return;
+	}
 	for (i = 0; i < PD_CURVE_POINTS; i++)
 		t[i] = pd_curve_sample(c, div_u64((u64)i << 32, PD_CURVE_POINTS - 1));
 	for (i = 0; i < PD_CURVE_TOE; i++)

@@ -157,6 +157,8 @@ struct pd_src {
  * @PD_STAGE_MULT: a multiplier (the first of &pd_stage.m, Q16)
  * @PD_STAGE_LUT3D: a 3D LUT of struct drm_color_lut32, interpolated
  *	tetrahedrally
+ * @PD_STAGE_CURVE_WIDE: a named 1D curve of inputs from 0 to 125.0,
+ *	through a log-spaced table (&pd_stage.curve, see PD_CURVE_WIDE_POINTS)
  */
 enum pd_stage_kind {
 	PD_STAGE_CURVE,
@@ -164,6 +166,7 @@ enum pd_stage_kind {
 	PD_STAGE_CTM,
 	PD_STAGE_MULT,
 	PD_STAGE_LUT3D,
+	PD_STAGE_CURVE_WIDE,
 };
 
 /*
@@ -176,6 +179,20 @@ enum pd_stage_kind {
 #define PD_CURVE_POINTS		4097
 #define PD_CURVE_TOE		256
 
+/*
+ * A sampled 1D curve of inputs from 0 to PD_CURVE_WIDE_MAX (125.0, PQ's
+ * range): the outputs for the inputs 0 to 63 themselves, then 64 evenly
+ * spaced points per octave, [2^k, 2^(k+1)) for k = 6 to 22, then the
+ * output at 2^23.  Evenly spaced points over the whole range would miss
+ * PQ's inverse near 0, which is steep there.
+ */
+#define PD_CURVE_WIDE_SEG	64
+#define PD_CURVE_WIDE_OCT0	6
+#define PD_CURVE_WIDE_OCTS	17
+#define PD_CURVE_WIDE_POINTS	(BIT(PD_CURVE_WIDE_OCT0) + \
+				 PD_CURVE_WIDE_OCTS * PD_CURVE_WIDE_SEG + 1)
+#define PD_CURVE_WIDE_MAX	(125 * 65535)
+
 /**
  * enum pd_curve - the named 1D curves primedisp_curve.c samples
  * @PD_CURVE_SRGB_EOTF: sRGB, encoded to linear
@@ -185,6 +202,8 @@ enum pd_stage_kind {
  * @PD_CURVE_BT2020_OETF: BT.2020, linear to encoded
  * @PD_CURVE_GAMMA22: x^2.2
  * @PD_CURVE_GAMMA22_INV: x^(1/2.2)
+ * @PD_CURVE_PQ_125_INV_EOTF: SMPTE ST 2084's inverse, input 0 to 125.0 (a
+ *	wide curve: see PD_CURVE_WIDE_POINTS)
  * @PD_CURVE_COUNT: how many there are
  */
 enum pd_curve {
@@ -195,15 +214,23 @@ enum pd_curve {
 	PD_CURVE_BT2020_OETF,
 	PD_CURVE_GAMMA22,
 	PD_CURVE_GAMMA22_INV,
+	PD_CURVE_PQ_125_INV_EOTF,
 	PD_CURVE_COUNT
 };
+
+/* Is @c sampled as a wide curve (PD_CURVE_WIDE_POINTS)? */
+static inline bool pd_curve_is_wide(enum pd_curve c)
+{
+	return c == PD_CURVE_PQ_125_INV_EOTF;
+}
 
 /**
  * struct pd_stage - an enabled stage of a plane's colour pipeline, as a
  * commit left it
  * @kind: enum pd_stage_kind
  * @size: LUT entries (1D) or points per axis (3D)
- * @curve: the sampled curve (PD_STAGE_CURVE, see PD_CURVE_POINTS)
+ * @curve: the sampled curve (PD_STAGE_CURVE, see PD_CURVE_POINTS; or
+ *	PD_STAGE_CURVE_WIDE, see PD_CURVE_WIDE_POINTS)
  * @data: the LUT blob (a reference), or NULL
  * @m: matrix rows (PD_STAGE_CTM) or the multiplier (first), signed Q16,
  *	clamped
@@ -479,6 +506,7 @@ void pd_curve_fill(enum pd_curve c, u32 *t);
 /* Visible to the unit tests alone (drm/tests/). */
 u64 pd_pow(u64 x, u32 num, u32 den);
 s32 pd_stage_curve(const u32 *t, s32 v);
+s32 pd_stage_curve_wide(const u32 *t, s32 v);
 #endif
 
 int pd_composer_init(struct pd_output *out);

@@ -12,6 +12,9 @@
 # around the end of its toe (PD_CURVE_TOE); outputs are in 1/256 of a
 # 16-bit step.
 #
+# The wide curves (PQ's inverse, inputs 0 to 125.0) get inputs spaced as
+# the fourth power, for the same reason.
+#
 # Usage: scripts/gen-curve-ref.py > drm/tests/primedisp_curve_ref.h
 
 POINTS = 129
@@ -32,6 +35,13 @@ def pq_eotf(x):
     c1, c2, c3 = 107 / 128, 2413 / 128, 2392 / 128
     e = x ** (1 / m2)
     return (max(e - c1, 0) / (c2 - c3 * e)) ** (1 / m1)
+
+
+def pq_inv_eotf(y):
+    m1, m2 = 1305 / 8192, 2523 / 32
+    c1, c2, c3 = 107 / 128, 2413 / 128, 2392 / 128
+    p = y ** m1
+    return ((c1 + c2 * p) / (1 + c3 * p)) ** m2
 
 
 ALPHA, BETA = 1.09929682680944, 0.018053968510807
@@ -57,6 +67,14 @@ CURVES = [
 ]
 
 
+# Wide curves (inputs 0 to 125.0, PD_CURVE_WIDE_POINTS): inputs in
+# 1/65535, outputs as above.
+WIDE_MAX = 125 * 65535
+WIDE = [("PD_CURVE_PQ_125_INV_EOTF", lambda v: pq_inv_eotf(v / WIDE_MAX))]
+WIDE_EXTRA = [1, 2, 3, 5, 7, 11, 17, 31, 63, 64, 65, 100, 127, 200, 1000, 4095,
+              4097, 65535, 100000, 1000000]
+
+
 def main():
     inputs = sorted({round(k * k * 65535 / ((POINTS - 1) ** 2)) for k in range(POINTS)} |
                     set(EXTRA))
@@ -80,6 +98,26 @@ def main():
         out = [round(f(v / 65535) * 65535 * scale * 256) for v in inputs]
         print("\t[%s] = {" % name)
         for i in range(0, n, 6):
+            print("\t\t" + " ".join("%d," % v for v in out[i:i + 6]))
+        print("\t},")
+    print("};")
+    print()
+    wide_in = sorted({round(k ** 4 * WIDE_MAX / ((POINTS - 1) ** 4)) for k in range(POINTS)} |
+                     set(WIDE_EXTRA))
+    print("#define PD_REF_WIDE_POINTS %d" % len(wide_in))
+    print()
+    print("/* Inputs of the wide curves, in 1/65535 (up to 125.0). */")
+    print("static const u32 pd_ref_wide_in[PD_REF_WIDE_POINTS] = {")
+    for i in range(0, len(wide_in), 6):
+        print("\t" + " ".join("%d," % v for v in wide_in[i:i + 6]))
+    print("};")
+    print()
+    print("/* Each wide curve's output at those inputs, as above. */")
+    print("static const u32 pd_ref_wide_out[PD_CURVE_COUNT][PD_REF_WIDE_POINTS] = {")
+    for name, f in WIDE:
+        out = [round(f(v) * 65535 * 256) for v in wide_in]
+        print("\t[%s] = {" % name)
+        for i in range(0, len(wide_in), 6):
             print("\t\t" + " ".join("%d," % v for v in out[i:i + 6]))
         print("\t},")
     print("};")

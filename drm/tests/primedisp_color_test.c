@@ -106,6 +106,7 @@ static const struct pd_curve_case pd_curve_cases[] = {
 	{ PD_CURVE_BT2020_OETF, "bt2020-oetf", 384 },
 	{ PD_CURVE_GAMMA22, "gamma22", 384 },
 	{ PD_CURVE_GAMMA22_INV, "gamma22-inv", 384 },
+	{ PD_CURVE_PQ_125_INV_EOTF, "pq-125-inv-eotf", 384 },
 };
 
 static void pd_curve_case_desc(const struct pd_curve_case *c, char *desc)
@@ -115,33 +116,42 @@ static void pd_curve_case_desc(const struct pd_curve_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(pd_curve, pd_curve_cases, pd_curve_case_desc);
 
+/* Curve @c's table at input @v, read as the composer reads it. */
+static s32 pd_test_eval(enum pd_curve c, const u32 *t, u32 v)
+{
+	return pd_curve_is_wide(c) ? pd_stage_curve_wide(t, v) : pd_stage_curve(t, v);
+}
+
 /*
- * The sampled table, interpolated as the composer does (pd_stage_curve()),
- * against the formula at PD_REF_POINTS inputs: within 1.5/65535 (PQ:
- * 32/65535 of an output that reaches 125 * 65535).
+ * The sampled table, interpolated as the composer does (pd_stage_curve(),
+ * pd_stage_curve_wide()), against the formula at the reference inputs:
+ * within 1.5/65535 (PQ: 32/65535 of an output that reaches 125 * 65535).
  */
 static void pd_test_curve_reference(struct kunit *test)
 {
 	const struct pd_curve_case *c = test->param_value;
 	const u32 *t = pd_test_curve(test, c->curve);
-	unsigned int i, worst = 0;
+	bool wide = pd_curve_is_wide(c->curve);
+	unsigned int i, n = wide ? PD_REF_WIDE_POINTS : PD_REF_POINTS, worst = 0;
 	s64 worst_err = 0;
 
-	for (i = 0; i < PD_REF_POINTS; i++) {
-		s64 got = (s64)pd_stage_curve(t, pd_ref_in[i]) * 256;
-		s64 err = got - pd_ref_out[c->curve][i];
+	for (i = 0; i < n; i++) {
+		u32 in = wide ? pd_ref_wide_in[i] : pd_ref_in[i];
+		u32 ref = wide ? pd_ref_wide_out[c->curve][i] : pd_ref_out[c->curve][i];
+		s64 err = (s64)pd_test_eval(c->curve, t, in) * 256 - ref;
 
 		if (abs(err) > abs(worst_err)) {
 			worst_err = err;
 			worst = i;
 		}
 	}
+	i = worst;
 	KUNIT_EXPECT_LE_MSG(test, abs(worst_err), c->tolerance,
 			    "%s(%u/65535) is off by %lld/256 of a step (reference %u/256)",
-			    c->name, pd_ref_in[worst], worst_err,
-			    pd_ref_out[c->curve][worst]);
+			    c->name, wide ? pd_ref_wide_in[i] : pd_ref_in[i], worst_err,
+			    wide ? pd_ref_wide_out[c->curve][i] : pd_ref_out[c->curve][i]);
 	kunit_info(test, "%s: largest error %lld/256 of a 16-bit step, at input %u",
-		   c->name, worst_err, pd_ref_in[worst]);
+		   c->name, worst_err, wide ? pd_ref_wide_in[i] : pd_ref_in[i]);
 }
 
 /*
@@ -154,12 +164,15 @@ static void pd_test_curve_monotonic(struct kunit *test)
 	const struct pd_curve_case *c = test->param_value;
 	const u32 *t = pd_test_curve(test, c->curve);
 	const s32 full = c->curve == PD_CURVE_PQ_125_EOTF ? 125 * 65535 : 65535;
-	s32 prev = pd_stage_curve(t, 0), v;
+	/* A wide curve's inputs: every one to 1.0, then every 61st. */
+	const u32 top = pd_curve_is_wide(c->curve) ? PD_CURVE_WIDE_MAX : 65535;
+	s32 prev = pd_test_eval(c->curve, t, 0), v;
 	u32 x;
 
+	/* PQ's inverse is 7.3e-7 at 0: 0.05 of a 16-bit step. */
 	KUNIT_EXPECT_EQ(test, prev, 0);
-	for (x = 1; x <= 65535; x++) {
-		v = pd_stage_curve(t, x);
+	for (x = 1; x <= top; x += x < 65536 ? 1 : 61) {
+		v = pd_test_eval(c->curve, t, x);
 		if (v < prev) {
 			KUNIT_FAIL(test, "%s goes down from %d to %d at input %u",
 				   c->name, prev, v, x);
@@ -167,10 +180,10 @@ static void pd_test_curve_monotonic(struct kunit *test)
 		}
 		prev = v;
 	}
-	KUNIT_EXPECT_EQ(test, prev, full);
-	/* Inputs outside [0, 1.0] are clamped. */
-	KUNIT_EXPECT_EQ(test, pd_stage_curve(t, -5000), 0);
-	KUNIT_EXPECT_EQ(test, pd_stage_curve(t, 3 * 65535), full);
+	KUNIT_EXPECT_EQ(test, pd_test_eval(c->curve, t, top), full);
+	/* Inputs outside the curve's domain are clamped. */
+	KUNIT_EXPECT_EQ(test, pd_test_eval(c->curve, t, -5000), 0);
+	KUNIT_EXPECT_EQ(test, pd_test_eval(c->curve, t, top + 3 * 65535), full);
 }
 
 /* ---- the CRTC: DEGAMMA_LUT, CTM, GAMMA_LUT -------------------------------- */
@@ -634,6 +647,38 @@ static struct kunit_suite pd_crtc_color_test_suite = {
 	.test_cases = pd_crtc_color_test_cases,
 };
 
+/*
+ * PQ's EOTF (to 125.0) and then its inverse, a wide curve, through the
+ * tables: every input comes back within 2 steps above 1/4 (where PQ puts
+ * 5 cd/m2) and within what the EOTF's 16-bit output keeps below it.
+ */
+static void pd_test_pq_round_trip(struct kunit *test)
+{
+	struct pd_pipeline pipe = {};
+	unsigned int worst = 0;
+	int worst_err = 0;
+	u32 x;
+
+	pd_add_stage(&pipe, PD_STAGE_CURVE)->curve =
+		pd_test_curve(test, PD_CURVE_PQ_125_EOTF);
+	pd_add_stage(&pipe, PD_STAGE_CURVE_WIDE)->curve =
+		pd_test_curve(test, PD_CURVE_PQ_125_INV_EOTF);
+	for (x = 16384; x <= 65535; x++) {
+		u16 r = x, g = x, b = x;
+		int err;
+
+		pd_apply1(&pipe, &r, &g, &b);
+		err = (int)r - (int)x;
+		if (abs(err) > abs(worst_err)) {
+			worst_err = err;
+			worst = x;
+		}
+	}
+	KUNIT_EXPECT_LE_MSG(test, abs(worst_err), 2,
+			    "PQ round trip: %u came back as %d", worst, (int)worst + worst_err);
+	kunit_info(test, "PQ round trip: largest error %d, at %u", worst_err, worst);
+}
+
 static struct kunit_case pd_pipeline_test_cases[] = {
 	KUNIT_CASE(pd_test_mult_headroom),
 	KUNIT_CASE(pd_test_matrix_negative),
@@ -641,6 +686,7 @@ static struct kunit_case pd_pipeline_test_cases[] = {
 	KUNIT_CASE(pd_test_lut3d_linear),
 	KUNIT_CASE(pd_test_lut3d_identity),
 	KUNIT_CASE(pd_test_curve_pipeline),
+	KUNIT_CASE(pd_test_pq_round_trip),
 	{}
 };
 

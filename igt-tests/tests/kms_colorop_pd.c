@@ -88,6 +88,11 @@ static double curve(int c, double x)
 {
 	double e;
 
+	if (c == PQ_125_INV_EOTF) {
+		/* Its input is PQ's 0 to 125.0. */
+		e = pow(fmin(fmax(x, 0), 125) / 125, PQ_M1);
+		return pow((PQ_C1 + PQ_C2 * e) / (1 + PQ_C3 * e), PQ_M2);
+	}
 	x = fmin(fmax(x, 0), 1);
 	switch (c) {
 	case SRGB_EOTF:
@@ -453,8 +458,8 @@ static struct lut32 *lut3d_rotate(void)
 
 static void test_properties(void)
 {
-	static const int offered[] = { SRGB_EOTF, SRGB_INV_EOTF, PQ_125_EOTF, BT2020_INV_OETF,
-				       BT2020_OETF, GAMMA22, GAMMA22_INV };
+	static const int offered[] = { SRGB_EOTF, SRGB_INV_EOTF, PQ_125_EOTF, PQ_125_INV_EOTF,
+				       BT2020_INV_OETF, BT2020_OETF, GAMMA22, GAMMA22_INV };
 	struct scene s;
 	drmModePropertyPtr p;
 	int fd2;
@@ -517,7 +522,12 @@ static void test_curves(void)
 	scene_teardown(&s);
 }
 
-/* PQ's 0 to 125.0 brought back to 0 to 1.0 by the multiplier: headroom between stages. */
+/*
+ * PQ's 0 to 125.0 brought back to 0 to 1.0 by the multiplier: headroom
+ * between stages.  Its inverse takes 0 to 125.0 back to PQ's encoding: after
+ * the EOTF, and after an sRGB EOTF and a gain (SDR content placed at 200
+ * cd/m2 in an HDR signal, as compositors do).
+ */
 static void test_pq(void)
 {
 	struct pipe p = pipe_none();
@@ -530,6 +540,14 @@ static void test_pq(void)
 	expect_pipe(&s, &p, 1, "PQ EOTF, then 1/125");
 	p.mult = 1.0 / 50;
 	expect_pipe(&s, &p, 1, "PQ EOTF, then 1/50 (clipped)");
+	p = pipe_none();
+	p.curve[0] = PQ_125_EOTF;
+	p.curve[1] = PQ_125_INV_EOTF;
+	expect_pipe(&s, &p, 1, "PQ EOTF, then its inverse");
+	p.curve[0] = SRGB_EOTF;
+	p.has_mult = true;
+	p.mult = 2.5;
+	expect_pipe(&s, &p, 1, "sRGB EOTF, times 2.5, PQ inverse EOTF");
 	scene_teardown(&s);
 }
 
@@ -699,7 +717,7 @@ static const struct pd_subtest subtests[] = {
 	{ "properties", test_properties, "seven stages, bypassed at start, only for clients that ask" },
 	{ "bypass", test_bypass, "the pipeline selected with every stage bypassed changes nothing" },
 	{ "curves", test_curves, "sRGB, BT.2020 and gamma 2.2 curves and their inverses" },
-	{ "pq", test_pq, "PQ EOTF to 125.0 and the multiplier back" },
+	{ "pq", test_pq, "PQ EOTF to 125.0 and back (multiplier, inverse EOTF)" },
 	{ "lut1d", test_lut1d, "a 4096-entry 1D LUT, per channel" },
 	{ "ctm", test_ctm, "3x4 matrices and the multiplier, values beyond 1.0 between stages" },
 	{ "lut3d", test_lut3d, "a 17x17x17 3D LUT, tetrahedral interpolation" },
