@@ -44,6 +44,8 @@
 #include <drm/drm_vblank.h>
 #include <drm/drm_writeback.h>
 
+#include <kunit/visibility.h>
+
 #include "primedisp_drv.h"
 
 static const char *const pd_crc_sources[] = { "auto" };
@@ -93,16 +95,23 @@ struct pd_layer {
 	bool mapped;
 };
 
-/*
- * Nearest-neighbour sampling: the source pixel whose area holds the centre
- * of destination pixel @i of @n, within the 16.16 source span [@s1, @s2).
+/**
+ * pd_sample - nearest-neighbour sampling
+ * @s1: start of the source span, 16.16
+ * @s2: its end (excluded), 16.16
+ * @i: destination pixel
+ * @n: destination pixels in the span
+ *
+ * Return: the source pixel whose area holds the centre of destination
+ * pixel @i of @n, within [@s1, @s2).
  */
-static int pd_sample(int s1, int s2, unsigned int i, unsigned int n)
+VISIBLE_IF_KUNIT int pd_sample(int s1, int s2, unsigned int i, unsigned int n)
 {
 	s64 pos = s1 + div_u64((u64)(2 * i + 1) * (s64)(s2 - s1), 2 * n);
 
 	return clamp_t(s64, pos >> 16, s1 >> 16, (s2 - 1) >> 16);
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_sample);
 
 /* Framebuffer pixel of rotated-space pixel (@u, @v). */
 static void pd_rotated_to_fb(const struct drm_framebuffer *fb,
@@ -239,9 +248,16 @@ static inline u16 pd_mul16(u32 a, u32 b)
 	return (a * b + 32767) / 65535;
 }
 
-/* Blend @n pixels of a layer over the composed line @acc. */
-static void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
-		     u16 alpha, u16 mode)
+/**
+ * pd_blend - blend pixels of a layer over the composed line
+ * @acc: the composed line, changed in place
+ * @px: @n pixels of the layer
+ * @n: how many
+ * @alpha: the plane's alpha (0 to 0xffff)
+ * @mode: the plane's DRM_MODE_BLEND_*
+ */
+VISIBLE_IF_KUNIT void pd_blend(struct pd_px *acc, const struct pd_px *px,
+			       unsigned int n, u16 alpha, u16 mode)
 {
 	unsigned int i;
 
@@ -271,6 +287,7 @@ static void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
 		}
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_blend);
 
 /*
  * The frame checksum that primedisp reports as the CRTC's CRC (see "The

@@ -507,6 +507,9 @@ void pd_curve_fill(enum pd_curve c, u32 *t);
 u64 pd_pow(u64 x, u32 num, u32 den);
 s32 pd_stage_curve(const u32 *t, s32 v);
 s32 pd_stage_curve_wide(const u32 *t, s32 v);
+int pd_sample(int s1, int s2, unsigned int i, unsigned int n);
+void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
+	      u16 alpha, u16 mode);
 #endif
 
 int pd_composer_init(struct pd_output *out);

@@ -29,6 +29,8 @@
 #include <drm/drm_color_mgmt.h>
 #include <drm/drm_fourcc.h>
 
+#include <kunit/visibility.h>
+
 #include "primedisp_drv.h"
 
 /* Everything a plane can scan out.  Writeback has its own list below. */
@@ -89,8 +91,10 @@ const u32 pd_writeback_formats[] = {
 	DRM_FORMAT_XRGB16161616,
 	DRM_FORMAT_ARGB16161616,
 };
+EXPORT_SYMBOL_IF_KUNIT(pd_writeback_formats);
 
 const unsigned int pd_num_writeback_formats = ARRAY_SIZE(pd_writeback_formats);
+EXPORT_SYMBOL_IF_KUNIT(pd_num_writeback_formats);
 
 /**
  * pd_format_supported - whether primedisp's planes scan out a format
@@ -434,6 +438,7 @@ void pd_read_pixels(const struct pd_src *s, unsigned int x, unsigned int y,
 		return;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_read_pixels);
 
 static inline void pd_put32(u8 *d, u32 v)
 {
@@ -506,6 +511,7 @@ void pd_write_pixels(u32 format, const struct pd_px *in, unsigned int n,
 		}
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pd_write_pixels);
 
 /**
  * pd_crc_line - CRC-ready bytes of a composed line

@@ -131,6 +131,16 @@ static void test_pipeline(void)
 	check_suite("primedisp_pipeline");
 }
 
+static void test_formats(void)
+{
+	check_suite("primedisp_formats");
+}
+
+static void test_blend(void)
+{
+	check_suite("primedisp_blend");
+}
+
 static const struct pd_subtest subtests[] = {
 	{ "primedisp_curve", test_curve,
 	  "the named curves (sRGB, PQ, BT.2020, gamma 2.2) against their formulas" },
@@ -138,7 +148,10 @@ static const struct pd_subtest subtests[] = {
 	  "DEGAMMA_LUT, CTM and GAMMA_LUT: rounding, order, clamping" },
 	{ "primedisp_pipeline", test_pipeline,
 	  "plane colour pipeline stages: matrices, multipliers, 1D and 3D LUTs, curves" },
+	{ "primedisp_formats", test_formats,
+	  "format readers and writers, YCbCr encodings and ranges, chroma subsampling" },
+	{ "primedisp_blend", test_blend, "blend modes and plane alpha, nearest-neighbour scaling" },
 	{ }
 };
 
-PD_MAIN(subtests, "primedisp's KUnit tests of its colour arithmetic, under kernels with KUnit.");
+PD_MAIN(subtests, "primedisp's KUnit tests of its pixel arithmetic, under kernels with KUnit.");
