@@ -19,6 +19,7 @@
 #include <linux/bits.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/slab.h>
 
 #include <kunit/visibility.h>
 
@@ -216,6 +217,82 @@ static void pd_lut_apply(const struct drm_color_lut *lut, unsigned int n,
 	p->b = pd_lut_lookup(lut, n, 2, p->b);
 }
 
+/*
+ * Make @tab the table of the @n-entry @lut of @blob, unless it is already;
+ * *@out is the table, or NULL where there is none (no LUT, no memory: the
+ * LUT is then interpolated per pixel).
+ */
+static void pd_lut_expand(struct pd_lut_table *tab, struct drm_property_blob *blob,
+			  const struct drm_color_lut *lut, unsigned int n,
+			  const u16 **out)
+{
+	unsigned int ch, x;
+
+	*out = NULL;
+	if (!lut)
+		return;
+	/*
+	 * A blob never changes, and the reference held keeps its address
+	 * from being reused: the same pointer is the same LUT.
+	 */
+	if (tab->blob != blob) {
+		drm_property_blob_put(tab->blob);
+		tab->blob = NULL;
+		if (!tab->t)
+			tab->t = kvmalloc_array(3 * 65536, sizeof(*tab->t), GFP_KERNEL);
+		if (!tab->t)
+			return;
+		for (ch = 0; ch < 3; ch++)
+			for (x = 0; x < 65536; x++)
+				tab->t[ch * 65536 + x] = pd_lut_lookup(lut, n, ch, x);
+		tab->blob = drm_property_blob_get(blob);
+	}
+	*out = tab->t;
+}
+
+/**
+ * pd_color_expand - look the CRTC's LUTs up in tables
+ * @c: the prepared colour state (pd_color_prepare())
+ * @snap: the snapshot @c was prepared from
+ * @tables: the output's degamma and gamma tables, kept between frames
+ *
+ * A LUT is interpolated once for each of the 65536 inputs, when a frame
+ * first shows it; every frame then costs a table look-up per channel
+ * instead of an interpolation (1080p: 2 million pixels, against 65536
+ * inputs).  The values are pd_color_apply()'s without tables, bit for bit.
+ */
+void pd_color_expand(struct pd_color *c, const struct pd_snapshot *snap,
+		     struct pd_lut_table *tables)
+{
+	pd_lut_expand(&tables[0], snap->degamma_lut, c->degamma, c->degamma_n,
+		      &c->degamma_t);
+	pd_lut_expand(&tables[1], snap->gamma_lut, c->gamma, c->gamma_n, &c->gamma_t);
+}
+EXPORT_SYMBOL_IF_KUNIT(pd_color_expand);
+
+/**
+ * pd_color_tables_release - free an output's LUT tables
+ * @tables: the two tables of pd_color_expand()
+ */
+void pd_color_tables_release(struct pd_lut_table *tables)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		drm_property_blob_put(tables[i].blob);
+		kvfree(tables[i].t);
+		tables[i] = (struct pd_lut_table){ };
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(pd_color_tables_release);
+
+static void pd_lut_table_apply(const u16 *t, struct pd_px *p)
+{
+	p->r = t[p->r];
+	p->g = t[65536 + p->g];
+	p->b = t[2 * 65536 + p->b];
+}
+
 static u16 pd_ctm_row(const s64 *m, const struct pd_px *p)
 {
 	s64 acc = m[0] * p->r + m[1] * p->g + m[2] * p->b;
@@ -238,7 +315,9 @@ void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n)
 	for (i = 0; i < n; i++) {
 		struct pd_px *p = &px[i];
 
-		if (c->degamma)
+		if (c->degamma_t)
+			pd_lut_table_apply(c->degamma_t, p);
+		else if (c->degamma)
 			pd_lut_apply(c->degamma, c->degamma_n, p);
 		if (c->has_ctm) {
 			struct pd_px in = *p;
@@ -247,7 +326,9 @@ void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n)
 			p->g = pd_ctm_row(&c->ctm[3], &in);
 			p->b = pd_ctm_row(&c->ctm[6], &in);
 		}
-		if (c->gamma)
+		if (c->gamma_t)
+			pd_lut_table_apply(c->gamma_t, p);
+		else if (c->gamma)
 			pd_lut_apply(c->gamma, c->gamma_n, p);
 	}
 }

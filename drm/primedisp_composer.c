@@ -492,9 +492,10 @@ struct pd_target {
  *
  * Return: 0 or a negative errno.
  */
-static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
+static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		      struct pd_target *t)
 {
+	struct pd_device *pd = to_pd_device(out->crtc.dev);
 	struct pd_layer *layers;
 	unsigned int nl = 0, i, y;
 	int width = snap->width, height = snap->height;
@@ -512,6 +513,8 @@ static int pd_compose(struct pd_device *pd, const struct pd_snapshot *snap,
 	 * pixel: no CRC-only shortcut.
 	 */
 	color_on = pd_color_prepare(&color, snap);
+	if (color_on)
+		pd_color_expand(&color, snap, out->luts);
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
 	acc = kvmalloc_array(width, sizeof(*acc), GFP_KERNEL);
@@ -858,8 +861,7 @@ static void pd_compose_work(struct work_struct *work)
 		t.wb_status = 0;
 		pd_fsum_init(&t.sum);
 
-		ret = snap ? pd_compose(to_pd_device(out->crtc.dev), snap, &t) :
-		       -EINVAL;
+		ret = snap ? pd_compose(out, snap, &t) : -EINVAL;
 
 		if (t.crc && !ret) {
 			u32 crc = pd_fsum_final(&t.sum);
@@ -1082,6 +1084,7 @@ static void pd_composer_release(struct drm_device *drm, void *data)
 
 	/* The vblank timer, which queues the work, is stopped already. */
 	destroy_workqueue(out->crc_wq);
+	pd_color_tables_release(out->luts);
 	pd_snapshot_put(out->snap);
 	out->snap = NULL;
 }

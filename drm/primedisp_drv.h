@@ -304,11 +304,23 @@ struct pd_snapshot {
 #define PD_CTM_MAX	0x7fffffffLL
 
 /**
+ * struct pd_lut_table - a CRTC LUT looked up once for every 16-bit input
+ * @blob: the LUT blob the table was made from (a reference), or NULL
+ * @t: 3 * 65536 outputs, red's, green's and blue's, or NULL
+ */
+struct pd_lut_table {
+	struct drm_property_blob *blob;
+	u16 *t;
+};
+
+/**
  * struct pd_color - a snapshot's colour stages, ready for the composer
  * @degamma: degamma LUT entries, or NULL
  * @degamma_n: number of @degamma entries
  * @gamma: gamma LUT entries, or NULL
  * @gamma_n: number of @gamma entries
+ * @degamma_t: @degamma as a table (struct pd_lut_table), or NULL
+ * @gamma_t: @gamma as a table, or NULL
  * @ctm: CTM coefficients, row-major, signed Q16 (clamped)
  * @has_ctm: apply @ctm
  * @active: any stage is on
@@ -318,6 +330,8 @@ struct pd_color {
 	unsigned int degamma_n;
 	const struct drm_color_lut *gamma;
 	unsigned int gamma_n;
+	const u16 *degamma_t;
+	const u16 *gamma_t;
 	s64 ctm[9];
 	bool has_ctm;
 	bool active;
@@ -401,6 +415,8 @@ struct pd_config {
  * @crc_frame_next: first frame not queued for a CRC yet (0: none yet)
  * @crc_work: composes the frame and reports its CRC
  * @crc_wq: ordered queue of @crc_work
+ * @luts: the CRTC's degamma and gamma LUTs as tables (pd_color_expand()),
+ *	kept between frames; used by @crc_work alone
  */
 struct pd_output {
 	bool connected;
@@ -429,6 +445,7 @@ struct pd_output {
 	u64 crc_frame_next;
 	struct work_struct crc_work;
 	struct workqueue_struct *crc_wq;
+	struct pd_lut_table luts[2];
 };
 
 /**
@@ -496,6 +513,9 @@ void pd_color_snapshot_copy(struct pd_snapshot *snap,
 void pd_color_snapshot_release(struct pd_snapshot *snap);
 bool pd_color_prepare(struct pd_color *c, const struct pd_snapshot *snap);
 void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n);
+void pd_color_expand(struct pd_color *c, const struct pd_snapshot *snap,
+		     struct pd_lut_table *tables);
+void pd_color_tables_release(struct pd_lut_table *tables);
 s64 pd_ctm_coeff(u64 v);
 void pd_pipeline_copy(struct pd_pipeline *dst, const struct pd_pipeline *src);
 void pd_pipeline_release(struct pd_pipeline *pipe);

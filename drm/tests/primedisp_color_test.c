@@ -40,6 +40,8 @@ static struct drm_property_blob *pd_test_blob(struct kunit *test, size_t size)
 	KUNIT_ASSERT_NOT_NULL(test, blob);
 	blob->data = blob + 1;
 	blob->length = size;
+	/* The test's own reference: the driver's gets and puts never free it. */
+	kref_init(&blob->base.refcount);
 	return blob;
 }
 
@@ -368,6 +370,85 @@ static void pd_test_prepare_inactive(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pd_color_prepare(&c, snap));
 }
 
+/* @c and @t give the same pixels for every grey and a spread of colours. */
+static bool pd_same_pixels(struct kunit *test, const struct pd_color *c,
+			   const struct pd_color *t)
+{
+	struct pd_px a, b;
+	u32 x;
+
+	for (x = 0; x <= 65535; x++) {
+		a = (struct pd_px){ .a = 7, .r = x, .g = (x * 7) & 0xffff, .b = 65535 - x };
+		b = a;
+		pd_color_apply(c, &a, 1);
+		pd_color_apply(t, &b, 1);
+		if (memcmp(&a, &b, sizeof(a))) {
+			KUNIT_FAIL(test, "input %u: %u/%u/%u interpolated, %u/%u/%u from tables",
+				   x, a.r, a.g, a.b, b.r, b.g, b.b);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * LUTs looked up in tables (pd_color_expand()) give the interpolated
+ * values bit for bit; a new blob rebuilds its table, the same blob does
+ * not; releasing the tables drops their blob references.
+ */
+static void pd_test_lut_tables(struct kunit *test)
+{
+	struct pd_snapshot *snap = pd_test_snapshot(test);
+	struct drm_color_lut *de = pd_test_lut(test, &snap->degamma_lut, 17);
+	struct drm_color_lut *ga = pd_test_lut(test, &snap->gamma_lut, 1024);
+	struct drm_property_blob *first = snap->gamma_lut;
+	struct pd_lut_table tables[2] = { };
+	struct pd_color plain, fast;
+	const u16 *t;
+	unsigned int i;
+
+	for (i = 0; i < 17; i++) {
+		de[i].red = i * i * 65535 / 256;
+		de[i].green = 65535 - i * 4096 + (i == 16);
+		de[i].blue = i * 4095;
+	}
+	for (i = 0; i < 1024; i++) {
+		ga[i].red = i * 64;
+		ga[i].green = (i * 37) & 0xffff;
+		ga[i].blue = 65535 - i * 64;
+	}
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&plain, snap));
+	fast = plain;
+	pd_color_expand(&fast, snap, tables);
+	KUNIT_ASSERT_NOT_NULL(test, fast.degamma_t);
+	KUNIT_ASSERT_NOT_NULL(test, fast.gamma_t);
+	KUNIT_EXPECT_EQ(test, kref_read(&first->base.refcount), 2);
+	if (!pd_same_pixels(test, &plain, &fast))
+		goto out;
+
+	/* The same blob: the table is kept as it is. */
+	t = fast.gamma_t;
+	fast = plain;
+	pd_color_expand(&fast, snap, tables);
+	KUNIT_EXPECT_PTR_EQ(test, fast.gamma_t, t);
+	KUNIT_EXPECT_EQ(test, kref_read(&first->base.refcount), 2);
+
+	/* Another gamma LUT: rebuilt, the old blob let go. */
+	ga = pd_test_lut(test, &snap->gamma_lut, 2);
+	pd_lut_set(&ga[0], 65535);
+	pd_lut_set(&ga[1], 0);
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&plain, snap));
+	fast = plain;
+	pd_color_expand(&fast, snap, tables);
+	KUNIT_EXPECT_EQ(test, kref_read(&first->base.refcount), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&snap->gamma_lut->base.refcount), 2);
+	pd_same_pixels(test, &plain, &fast);
+out:
+	pd_color_tables_release(tables);
+	KUNIT_EXPECT_EQ(test, kref_read(&snap->gamma_lut->base.refcount), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&snap->degamma_lut->base.refcount), 1);
+}
+
 /* ---- plane colour pipelines: the stages ----------------------------------- */
 
 static struct pd_stage *pd_add_stage(struct pd_pipeline *pipe, u8 kind)
@@ -639,6 +720,7 @@ static struct kunit_case pd_crtc_color_test_cases[] = {
 	KUNIT_CASE(pd_test_order),
 	KUNIT_CASE(pd_test_ctm_clamp),
 	KUNIT_CASE(pd_test_prepare_inactive),
+	KUNIT_CASE(pd_test_lut_tables),
 	{}
 };
 
