@@ -369,21 +369,37 @@ static const u8 *pd_layer_xrgb_row(const struct pd_layer *l, int y, int x)
 	       (size_t)(fxv + l->ucol[x - l->dst.x1]) * 4;
 }
 
+/**
+ * struct pd_crc_color - the CRTC's colour stages, for the CRC-only path
+ * @c: the prepared stages, or NULL if none is on
+ * @grey: if the stages act on each channel alone (no CTM), the CRC bytes
+ *	(pd_crc_line()) of the 256 greys v * 257 through them: channel value
+ *	v of an 8-bit pixel becomes byte 4 * v (blue), 4 * v + 1 (green) or
+ *	4 * v + 2 (red) of it; NULL otherwise
+ */
+struct pd_crc_color {
+	const struct pd_color *c;
+	const u8 *grey;
+};
+
 /*
  * CRC bytes (pd_crc_line()) of an opaque layer's pixels at CRTC columns
  * @x1 to @x2 of row @y, where nothing covers it: its colours are the
- * frame's.  XRGB8888 and ARGB8888 runs are their own CRC bytes with the
- * top byte zeroed (an 8-bit channel widened to 16 bits and narrowed back
- * is itself), so they skip the 16-bit working format.
+ * frame's, through the CRTC's colour stages @cc.  XRGB8888 and ARGB8888
+ * runs are their own CRC bytes with the top byte zeroed (an 8-bit channel
+ * widened to 16 bits and narrowed back is itself), or with stages that
+ * keep channels apart, bytes of @cc's table: either way they skip the
+ * 16-bit working format.
  */
 static void pd_layer_crc(const struct pd_layer *l, int y, int x1, int x2,
-			 struct pd_px *px, struct pd_px *tmp, u8 *bytes)
+			 struct pd_px *px, struct pd_px *tmp, u8 *bytes,
+			 const struct pd_crc_color *cc)
 {
 	int i;
 
 	if (x1 >= x2)
 		return;
-	if (l->xrgb) {
+	if (l->xrgb && !cc->c) {
 		const u8 *s = pd_layer_xrgb_row(l, y, x1);
 
 		for (i = x1; i < x2; i++, s += 4) {
@@ -395,7 +411,21 @@ static void pd_layer_crc(const struct pd_layer *l, int y, int x1, int x2,
 		}
 		return;
 	}
+	if (l->xrgb && cc->grey) {
+		const u8 *s = pd_layer_xrgb_row(l, y, x1);
+		u8 *d = bytes + 4 * x1;
+
+		for (i = x1; i < x2; i++, s += 4, d += 4) {
+			d[0] = cc->grey[4 * s[0]];
+			d[1] = cc->grey[4 * s[1] + 1];
+			d[2] = cc->grey[4 * s[2] + 2];
+			d[3] = 0;
+		}
+		return;
+	}
 	pd_layer_fetch(l, y, x1, x2, px, tmp);
+	if (cc->c)
+		pd_color_apply(cc->c, px, x2 - x1);
 	pd_crc_line(px, x2 - x1, bytes + 4 * x1);
 }
 
@@ -410,12 +440,13 @@ static bool pd_layer_on_row(const struct pd_layer *l, int y)
  * it; where no layer above it reaches, its pixels are the frame's
  * (pd_layer_crc()).  Only the columns the layers above it span go through
  * the 16-bit blend, from that layer up.  The arithmetic per pixel is the
- * blend's, so the values equal those of a full blend.
+ * blend's, and the CRTC's colour stages (@cc) act on each pixel alone, so
+ * the values equal those of a full blend.
  */
 static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 			       int y, int width, struct pd_px *acc,
 			       struct pd_px *px, struct pd_px *tmp, u8 *bytes,
-			       struct pd_fsum *sum)
+			       struct pd_fsum *sum, const struct pd_crc_color *cc)
 {
 	int base = -1, s1 = width, s2 = 0, x;
 	unsigned int i;
@@ -434,12 +465,12 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 	}
 	if (base >= 0 && s1 >= s2) {
 		/* One layer shows alone: an XRGB row is summed in place. */
-		if (layers[base].xrgb) {
+		if (layers[base].xrgb && !cc->c) {
 			pd_fsum_line(sum, pd_layer_xrgb_row(&layers[base], y, 0),
 				     (size_t)width * 4, PD_FSUM_XRGB);
 			return;
 		}
-		pd_layer_crc(&layers[base], y, 0, width, px, tmp, bytes);
+		pd_layer_crc(&layers[base], y, 0, width, px, tmp, bytes, cc);
 		pd_fsum_line(sum, bytes, (size_t)width * 4, PD_FSUM_ALL);
 		return;
 	}
@@ -447,8 +478,8 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 		s1 = 0;
 		s2 = width;
 	} else {
-		pd_layer_crc(&layers[base], y, 0, s1, px, tmp, bytes);
-		pd_layer_crc(&layers[base], y, s2, width, px, tmp, bytes);
+		pd_layer_crc(&layers[base], y, 0, s1, px, tmp, bytes, cc);
+		pd_layer_crc(&layers[base], y, s2, width, px, tmp, bytes, cc);
 	}
 
 	for (x = s1; x < s2; x++)
@@ -462,6 +493,8 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
 		pd_layer_fetch(l, y, x1, x2, px, tmp);
 		pd_blend(acc + x1, px, x2 - x1, l->alpha, l->blend);
 	}
+	if (cc->c)
+		pd_color_apply(cc->c, acc + s1, s2 - s1);
 	pd_crc_line(acc + s1, s2 - s1, bytes + 4 * s1);
 	pd_fsum_line(sum, bytes, (size_t)width * 4, PD_FSUM_ALL);
 }
@@ -501,28 +534,38 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 	int width = snap->width, height = snap->height;
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
 	u64 t0 = ktime_get_ns();
+	struct pd_crc_color cc = { };
 	struct pd_color color;
-	bool color_on, crc_only;
+	bool pipes = false, crc_only;
 	u8 *bytes = NULL;
 	int ret = -ENOMEM;
 
 	if (!snap->active || width <= 0 || height <= 0)
 		return -EINVAL;
-	/*
-	 * Colour management (the CRTC's, or a plane's pipeline) changes every
-	 * pixel: no CRC-only shortcut.
-	 */
-	color_on = pd_color_prepare(&color, snap);
-	if (color_on)
+	if (pd_color_prepare(&color, snap)) {
 		pd_color_expand(&color, snap, out->luts);
+		cc.c = &color;
+	}
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);
 	acc = kvmalloc_array(width, sizeof(*acc), GFP_KERNEL);
 	px = kvmalloc_array(width, sizeof(*px), GFP_KERNEL);
 	tmp = kvmalloc_array(PD_MAX_FB_SIZE, sizeof(*tmp), GFP_KERNEL);
-	bytes = kvmalloc_array(width, 8, GFP_KERNEL);
+	/* Room for a row's CRC bytes and the 256 greys of cc.grey. */
+	bytes = kvmalloc_array(max(width, 256) + 256, 8, GFP_KERNEL);
 	if (!layers || !acc || !px || !tmp || !bytes)
 		goto out;
+	if (cc.c && !color.has_ctm) {
+		/* Degamma and gamma act on each channel alone. */
+		u8 *grey = bytes + (size_t)max(width, 256) * 8;
+
+		for (i = 0; i < 256; i++)
+			tmp[i] = (struct pd_px){ .a = 0xffff, .r = i * 257,
+						 .g = i * 257, .b = i * 257 };
+		pd_color_apply(&color, tmp, 256);
+		pd_crc_line(tmp, 256, grey);
+		cc.grey = grey;
+	}
 
 	/* The snapshot's planes are sorted by zpos, bottom first. */
 	for (i = 0; i < snap->nplanes; i++) {
@@ -532,7 +575,7 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		if (ret)
 			goto out;
 		if (layers[nl].pipe)
-			color_on = true;
+			pipes = true;
 		nl++;
 		atomic64_add((u64)drm_rect_width(&sp->dst) * drm_rect_height(&sp->dst) *
 			     sp->fb->format->cpp[0], &pd->composed_bytes);
@@ -558,12 +601,16 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		drm_gem_fb_begin_cpu_access(t->wb_fb, DMA_TO_DEVICE);
 	}
 
-	crc_only = !t->wb_fb && !color_on;
+	/*
+	 * A plane's colour pipeline changes its pixels before blending: no
+	 * CRC-only shortcut then.
+	 */
+	crc_only = !t->wb_fb && !pipes;
 	for (y = 0; y < height; y++) {
 		if (crc_only) {
 			/* Only the CRC needs the row. */
 			pd_compose_crc_row(layers, nl, y, width, acc, px, tmp,
-					   bytes, &t->sum);
+					   bytes, &t->sum, &cc);
 			continue;
 		}
 		for (i = 0; i < width; i++)

@@ -13,6 +13,7 @@
  */
 
 #include <kunit/test.h>
+#include <kunit/test-bug.h>
 
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -31,6 +32,12 @@
 /* 1.0 in Q16, as struct pd_stage holds matrices and multipliers. */
 #define Q16_ONE		65536
 
+/* The driver dropped a blob's last reference: never, the test holds one. */
+static void pd_test_blob_free(struct kref *kref)
+{
+	kunit_fail_current_test("a test blob lost its last reference");
+}
+
 /* A property blob that lives as long as the test, with @size bytes of data. */
 static struct drm_property_blob *pd_test_blob(struct kunit *test, size_t size)
 {
@@ -40,8 +47,12 @@ static struct drm_property_blob *pd_test_blob(struct kunit *test, size_t size)
 	KUNIT_ASSERT_NOT_NULL(test, blob);
 	blob->data = blob + 1;
 	blob->length = size;
-	/* The test's own reference: the driver's gets and puts never free it. */
+	/*
+	 * Counted like the core's blobs (a mode object is counted only when
+	 * it has a free_cb), with the test's own reference.
+	 */
 	kref_init(&blob->base.refcount);
+	blob->base.free_cb = pd_test_blob_free;
 	return blob;
 }
 
