@@ -28,6 +28,8 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_print.h>
 
@@ -84,14 +86,63 @@ static int pd_plane_atomic_check(struct drm_plane *plane,
 						   true, true);
 }
 
+/* Unpin the first @n colour planes' objects of @fb (pd_plane_prepare_fb()). */
+static void pd_fb_unpin(struct drm_framebuffer *fb, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (fb->obj[i] && !fb->obj[i]->import_attach)
+			drm_gem_shmem_unpin(to_drm_gem_shmem_obj(fb->obj[i]));
+}
+
+/*
+ * A framebuffer on a plane has its pages, as display hardware pins a
+ * scanout buffer: they are allocated here, in the committing process,
+ * and so charged to its memory cgroup, not to the composer's kworker
+ * (which would otherwise be the first to touch a buffer nobody wrote to
+ * when a CRC or writeback needs it).  Imported buffers belong to their
+ * exporter and are left alone.  Then the GEM helpers' implicit fences.
+ */
+static int pd_plane_prepare_fb(struct drm_plane *plane,
+			       struct drm_plane_state *state)
+{
+	struct drm_framebuffer *fb = state->fb;
+	unsigned int i;
+	int ret;
+
+	if (!fb)
+		return 0;
+	for (i = 0; i < fb->format->num_planes; i++) {
+		if (!fb->obj[i] || fb->obj[i]->import_attach)
+			continue;
+		ret = drm_gem_shmem_pin(to_drm_gem_shmem_obj(fb->obj[i]));
+		if (ret) {
+			pd_fb_unpin(fb, i);
+			return ret;
+		}
+	}
+	ret = drm_gem_plane_helper_prepare_fb(plane, state);
+	if (ret)
+		pd_fb_unpin(fb, fb->format->num_planes);
+	return ret;
+}
+
+static void pd_plane_cleanup_fb(struct drm_plane *plane,
+				struct drm_plane_state *state)
+{
+	if (state->fb)
+		pd_fb_unpin(state->fb, state->fb->format->num_planes);
+}
+
 static void pd_plane_atomic_update(struct drm_plane *plane,
 				   struct drm_atomic_commit *state)
 {
 	/*
 	 * Nothing to program: the new framebuffer is what the output shows
 	 * from the next vblank on.  Its GEM objects stay referenced by the
-	 * plane state for as long as it is on screen.  Implicit fences of the
-	 * buffer were waited for by the GEM helpers' default prepare_fb.
+	 * plane state for as long as it is on screen, and pinned
+	 * (pd_plane_prepare_fb(), which also waited for its implicit fences).
 	 */
 }
 
@@ -162,6 +213,8 @@ static void pd_plane_atomic_async_update(struct drm_plane *plane,
 }
 
 static const struct drm_plane_helper_funcs pd_plane_helper_funcs = {
+	.prepare_fb = pd_plane_prepare_fb,
+	.cleanup_fb = pd_plane_cleanup_fb,
 	.atomic_check = pd_plane_atomic_check,
 	.atomic_update = pd_plane_atomic_update,
 	.atomic_async_check = PD_COMPAT_ASYNC_CHECK(pd_plane_atomic_async_check),

@@ -15,9 +15,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <grp.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -25,6 +28,8 @@
 #include <drm_fourcc.h>
 
 #include "pdtest.h"
+#include "pd_atomic.h"
+#include "pd_crc.h"
 #include "pd_prime.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -1065,6 +1070,144 @@ static void test_client_budget(void)
 	close(master);
 }
 
+/* ---- memory cgroups ------------------------------------------------------ */
+
+static char cg_root[64];
+static bool cg_mounted;
+
+static void cg_write(const char *dir, const char *file, const char *value)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "we");
+	pd_assert_f(f, "%s: %s", path, strerror(errno));
+	pd_assert_f(fputs(value, f) >= 0 && fclose(f) == 0, "writing \"%s\" to %s: %s",
+		    value, path, strerror(errno));
+}
+
+static long long cg_current(const char *dir)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.current", dir);
+	f = fopen(path, "re");
+	pd_assert_f(f, "%s: %s", path, strerror(errno));
+	pd_assert(fscanf(f, "%lld", &v) == 1);
+	fclose(f);
+	return v;
+}
+
+/* Back to the root cgroup, the test's cgroup removed, cgroup2 unmounted. */
+static void cg_cleanup(void)
+{
+	char dir[128], pid[32];
+
+	snprintf(dir, sizeof(dir), "%s/pd-memcg-%d", cg_root, (int)getpid());
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	cg_write(cg_root, "cgroup.procs", pid);
+	rmdir(dir);
+	if (cg_mounted)
+		umount(cg_root);
+}
+
+/*
+ * A framebuffer put on screen has its pages charged to the memory cgroup
+ * of the process that committed it, as display hardware pins a scanout
+ * buffer at the commit: not to the composer's kworker (the root cgroup),
+ * which would otherwise be the first to touch a buffer nobody wrote to,
+ * once a CRC reader needs the frame.  16 MiB never written by the client:
+ * its cgroup's memory.current grows by at least that at the commit, and
+ * stays so while a CRC is composed from it.
+ */
+static void test_memcg_scanout(void)
+{
+	const uint32_t w = 2048, h = 2048;
+	struct pd_display d;
+	char dir[128], pid[32], controllers[256] = "";
+	uint32_t handle, pitch, fb;
+	uint64_t size;
+	long long before, after, later;
+	struct pd_test_fb tfb = { };
+	struct pd_plane_cfg cfg;
+	drmModeAtomicReqPtr req;
+	uint32_t crc;
+	FILE *f;
+
+	pd_require(geteuid() == 0, "needs root to create a memory cgroup");
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
+		snprintf(cg_root, sizeof(cg_root), "/sys/fs/cgroup");
+	} else {
+		snprintf(cg_root, sizeof(cg_root), "/tmp/pd-cgroup.XXXXXX");
+		pd_assert(mkdtemp(cg_root));
+		pd_require(mount("none", cg_root, "cgroup2", 0, NULL) == 0,
+			   "cannot mount cgroup2: %s", strerror(errno));
+		cg_mounted = true;
+	}
+	snprintf(dir, sizeof(dir), "%s/cgroup.controllers", cg_root);
+	f = fopen(dir, "re");
+	pd_assert(f);
+	pd_assert(fgets(controllers, sizeof(controllers), f) || feof(f));
+	fclose(f);
+	if (!strstr(controllers, "memory")) {
+		if (cg_mounted)
+			umount(cg_root);
+		pd_skip("the memory controller is not available (cgroup.controllers: %s)",
+			controllers);
+	}
+	cg_write(cg_root, "cgroup.subtree_control", "+memory");
+	snprintf(dir, sizeof(dir), "%s/pd-memcg-%d", cg_root, (int)getpid());
+	pd_assert_f(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	cg_write(dir, "cgroup.procs", pid);
+	atexit(cg_cleanup);
+
+	pd_display_open(&d);
+	handle = pd_dumb_create(d.fd, w, h, 32, &pitch, &size);
+	pd_assert_f(drmModeAddFB2(d.fd, w, h, DRM_FORMAT_XRGB8888, (uint32_t[4]){ handle },
+				  (uint32_t[4]){ pitch }, (uint32_t[4]){ 0 }, &fb, 0) == 0,
+		    "ADDFB2 %ux%u: %s", w, h, strerror(errno));
+	tfb.id = fb;
+	tfb.ref.format = DRM_FORMAT_XRGB8888;
+	tfb.ref.width = w;
+	tfb.ref.height = h;
+	cfg = pd_plane_cfg(&tfb, 0, 0);
+	cfg.src_w = (uint32_t)d.out.mode.hdisplay << 16;
+	cfg.src_h = (uint32_t)d.out.mode.vdisplay << 16;
+	cfg.crtc_w = d.out.mode.hdisplay;
+	cfg.crtc_h = d.out.mode.vdisplay;
+
+	before = cg_current(dir);
+	req = drmModeAtomicAlloc();
+	pd_req_modeset(&d, req);
+	pd_req_plane(&d, req, d.primary, &cfg);
+	pd_assert_eq(pd_commit(&d, req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+	after = cg_current(dir);
+	pd_info("memory.current %lld -> %lld bytes at the commit of a %llu-byte buffer",
+		before, after, (unsigned long long)size);
+	pd_assert_f(after - before >= (long long)size,
+		    "the commit charged %lld bytes to the committing cgroup, the buffer has %llu",
+		    after - before, (unsigned long long)size);
+
+	if (pd_crtc_crc(d.fd, d.out.crtc_index, &crc)) {
+		later = cg_current(dir);
+		pd_info("after a CRC of the frame: %lld bytes", later);
+		pd_assert_f(later >= after - (long long)size / 16,
+			    "the cgroup lost its charge while the buffer is on screen");
+	}
+	req = drmModeAtomicAlloc();
+	pd_req_plane(&d, req, d.primary, &(struct pd_plane_cfg){ });
+	pd_commit(&d, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
+	drmModeAtomicFree(req);
+	drmModeRmFB(d.fd, fb);
+	pd_dumb_destroy(d.fd, handle);
+	pd_display_close(&d);
+}
+
 static void test_render_node(void)
 {
 	int render = pd_open_render(NULL);
@@ -1219,6 +1362,8 @@ static const struct pd_subtest subtests[] = {
 	  "a vgem dma-buf imported: IMPORTED, its size, no MMAP_OFFSET, same dma-buf back" },
 	{ "client-budget", test_client_budget,
 	  "unprivileged clients share a budget; the master still allocates; dumb <= 1 GiB" },
+	{ "memcg-scanout", test_memcg_scanout,
+	  "a buffer put on screen is charged to the committing process's memory cgroup" },
 	{ "render-node", test_render_node,
 	  "the ioctls work on the render node; CREATE_DUMB -> EACCES there" },
 	{ "invalid-ioctl", test_invalid_ioctl,
