@@ -50,6 +50,17 @@
 
 static const char *const pd_crc_sources[] = { "auto" };
 
+/*
+ * The direction of every CPU access to a framebuffer, read or written.
+ * An exporter may map its buffer once, with the direction of the first
+ * access, and sync later ones on that mapping (udmabuf of 6.12 does):
+ * reads and writeback with two directions on one buffer would sync it in
+ * a direction it was not mapped for, which the DMA-API debugger reports.
+ * Only imported buffers are concerned; for primedisp's own the calls do
+ * nothing.
+ */
+#define PD_CPU_ACCESS	DMA_BIDIRECTIONAL
+
 /**
  * struct pd_layer - one visible plane, mapped and ready to be composed
  * @fb: its framebuffer
@@ -176,7 +187,7 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 		return ret;
 	}
 	l->mapped = true;
-	drm_gem_fb_begin_cpu_access(fb, DMA_FROM_DEVICE);
+	drm_gem_fb_begin_cpu_access(fb, PD_CPU_ACCESS);
 
 	l->src.info = fb->format;
 	l->src.encoding = ps->encoding;
@@ -191,7 +202,7 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 static void pd_layer_release(struct pd_layer *l)
 {
 	if (l->mapped) {
-		drm_gem_fb_end_cpu_access(l->fb, DMA_FROM_DEVICE);
+		drm_gem_fb_end_cpu_access(l->fb, PD_CPU_ACCESS);
 		drm_gem_fb_vunmap(l->fb, l->map);
 	}
 	kvfree(l->ucol);
@@ -598,7 +609,7 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 			t->wb_fb = NULL;
 			goto out;
 		}
-		drm_gem_fb_begin_cpu_access(t->wb_fb, DMA_TO_DEVICE);
+		drm_gem_fb_begin_cpu_access(t->wb_fb, PD_CPU_ACCESS);
 	}
 
 	/*
@@ -641,7 +652,7 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 	ret = 0;
 
 	if (t->wb_fb) {
-		drm_gem_fb_end_cpu_access(t->wb_fb, DMA_TO_DEVICE);
+		drm_gem_fb_end_cpu_access(t->wb_fb, PD_CPU_ACCESS);
 		drm_gem_fb_vunmap(t->wb_fb, t->wb_map);
 	}
 out:
