@@ -679,23 +679,20 @@ static void pd_test_lut3d_identity(struct kunit *test)
 }
 
 /*
- * The sRGB EOTF and then its inverse, through the tables: every 16-bit
- * input comes back within what 16 bits of linear light can hold (the
- * EOTF flattens the dark end, where one linear step spans up to 13
- * encoded ones).
+ * A curve and then its inverse, through their tables as the pipeline
+ * reads them: every input from @from on comes back within @tolerance.
  */
-static void pd_test_curve_pipeline(struct kunit *test)
+static void pd_round_trip(struct kunit *test, const char *name, u8 kind0, enum pd_curve c0,
+			  u8 kind1, enum pd_curve c1, u32 from, int tolerance)
 {
 	struct pd_pipeline pipe = {};
 	unsigned int worst = 0;
-	u32 x;
 	int worst_err = 0;
+	u32 x;
 
-	pd_add_stage(&pipe, PD_STAGE_CURVE)->curve =
-		pd_test_curve(test, PD_CURVE_SRGB_EOTF);
-	pd_add_stage(&pipe, PD_STAGE_CURVE)->curve =
-		pd_test_curve(test, PD_CURVE_SRGB_INV_EOTF);
-	for (x = 0; x <= 65535; x++) {
+	pd_add_stage(&pipe, kind0)->curve = pd_test_curve(test, c0);
+	pd_add_stage(&pipe, kind1)->curve = pd_test_curve(test, c1);
+	for (x = from; x <= 65535; x++) {
 		u16 r = x, g = x, b = x;
 		int err;
 
@@ -706,10 +703,31 @@ static void pd_test_curve_pipeline(struct kunit *test)
 			worst = x;
 		}
 	}
-	KUNIT_EXPECT_LE_MSG(test, abs(worst_err), 13,
-			    "sRGB round trip: %u came back as %d", worst,
-			    (int)worst + worst_err);
-	kunit_info(test, "sRGB round trip: largest error %d, at %u", worst_err, worst);
+	KUNIT_EXPECT_LE_MSG(test, abs(worst_err), tolerance, "%s round trip: %u came back as %d",
+			    name, worst, (int)worst + worst_err);
+	kunit_info(test, "%s round trip: largest error %d, at %u", name, worst_err, worst);
+}
+
+/*
+ * The sRGB EOTF and then its inverse: every 16-bit input comes back within
+ * what 16 bits of linear light can hold (the EOTF flattens the dark end,
+ * where one linear step spans up to 13 encoded ones).
+ */
+static void pd_test_curve_pipeline(struct kunit *test)
+{
+	pd_round_trip(test, "sRGB", PD_STAGE_CURVE, PD_CURVE_SRGB_EOTF, PD_STAGE_CURVE,
+		      PD_CURVE_SRGB_INV_EOTF, 0, 13);
+}
+
+/*
+ * PQ's EOTF (to 125.0) and then its inverse, a wide curve: every input
+ * from 1/4 on (where PQ puts 5 cd/m2) comes back within 2 steps.  Below,
+ * the EOTF's output is too dark for 16 bits to keep every input apart.
+ */
+static void pd_test_pq_round_trip(struct kunit *test)
+{
+	pd_round_trip(test, "PQ", PD_STAGE_CURVE, PD_CURVE_PQ_125_EOTF, PD_STAGE_CURVE_WIDE,
+		      PD_CURVE_PQ_125_INV_EOTF, 16384, 2);
 }
 
 static struct kunit_case pd_curve_test_cases[] = {
@@ -739,38 +757,6 @@ static struct kunit_suite pd_crtc_color_test_suite = {
 	.name = "primedisp_crtc_color",
 	.test_cases = pd_crtc_color_test_cases,
 };
-
-/*
- * PQ's EOTF (to 125.0) and then its inverse, a wide curve, through the
- * tables: every input comes back within 2 steps above 1/4 (where PQ puts
- * 5 cd/m2) and within what the EOTF's 16-bit output keeps below it.
- */
-static void pd_test_pq_round_trip(struct kunit *test)
-{
-	struct pd_pipeline pipe = {};
-	unsigned int worst = 0;
-	int worst_err = 0;
-	u32 x;
-
-	pd_add_stage(&pipe, PD_STAGE_CURVE)->curve =
-		pd_test_curve(test, PD_CURVE_PQ_125_EOTF);
-	pd_add_stage(&pipe, PD_STAGE_CURVE_WIDE)->curve =
-		pd_test_curve(test, PD_CURVE_PQ_125_INV_EOTF);
-	for (x = 16384; x <= 65535; x++) {
-		u16 r = x, g = x, b = x;
-		int err;
-
-		pd_apply1(&pipe, &r, &g, &b);
-		err = (int)r - (int)x;
-		if (abs(err) > abs(worst_err)) {
-			worst_err = err;
-			worst = x;
-		}
-	}
-	KUNIT_EXPECT_LE_MSG(test, abs(worst_err), 2,
-			    "PQ round trip: %u came back as %d", worst, (int)worst + worst_err);
-	kunit_info(test, "PQ round trip: largest error %d, at %u", worst_err, worst);
-}
 
 static struct kunit_case pd_pipeline_test_cases[] = {
 	KUNIT_CASE(pd_test_mult_headroom),
