@@ -217,10 +217,18 @@ static void pd_lut_apply(const struct drm_color_lut *lut, unsigned int n,
 	p->b = pd_lut_lookup(lut, n, 2, p->b);
 }
 
+static void pd_lut_table_release(struct pd_lut_table *tab)
+{
+	drm_property_blob_put(tab->blob);
+	kvfree(tab->t);
+	*tab = (struct pd_lut_table){ };
+}
+
 /*
  * Make @tab the table of the @n-entry @lut of @blob, unless it is already;
  * *@out is the table, or NULL where there is none (no LUT, no memory: the
- * LUT is then interpolated per pixel).
+ * LUT is then interpolated per pixel).  No LUT releases the table and its
+ * blob: they are kept only for as long as the blob is set.
  */
 static void pd_lut_expand(struct pd_lut_table *tab, struct drm_property_blob *blob,
 			  const struct drm_color_lut *lut, unsigned int n,
@@ -229,8 +237,10 @@ static void pd_lut_expand(struct pd_lut_table *tab, struct drm_property_blob *bl
 	unsigned int ch, x;
 
 	*out = NULL;
-	if (!lut)
+	if (!lut) {
+		pd_lut_table_release(tab);
 		return;
+	}
 	/*
 	 * A blob never changes, and the reference held keeps its address
 	 * from being reused: the same pointer is the same LUT.
@@ -276,13 +286,8 @@ EXPORT_SYMBOL_IF_KUNIT(pd_color_expand);
  */
 void pd_color_tables_release(struct pd_lut_table *tables)
 {
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		drm_property_blob_put(tables[i].blob);
-		kvfree(tables[i].t);
-		tables[i] = (struct pd_lut_table){ };
-	}
+	pd_lut_table_release(&tables[0]);
+	pd_lut_table_release(&tables[1]);
 }
 EXPORT_SYMBOL_IF_KUNIT(pd_color_tables_release);
 

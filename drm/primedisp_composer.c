@@ -556,6 +556,9 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 	if (pd_color_prepare(&color, snap)) {
 		pd_color_expand(&color, snap, out->luts);
 		cc.c = &color;
+	} else {
+		/* No CRTC colour: no table kept for a LUT that is gone. */
+		pd_color_tables_release(out->luts);
 	}
 
 	layers = kcalloc(PD_MAX_PLANES, sizeof(*layers), GFP_KERNEL);

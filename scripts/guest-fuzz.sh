@@ -88,7 +88,10 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 for seed in "$@"; do
 	name=$prefix-$seed
-	args=(--seed "$seed" --ops "$ops" --procs "$procs" "$mark" --progress $((ops / procs / 10 + 1)))
+	# --cursor-thread: the cursor moves from a second thread of each
+	# privileged stream while it commits, as a compositor's input thread.
+	args=(--seed "$seed" --ops "$ops" --procs "$procs" "$mark" --cursor-thread
+	      --progress $((ops / procs / 10 + 1)))
 	[ "$nobody" = 0 ] || args+=(--unprivileged "$nobody")
 	if [ "$failslab" != 0 ]; then
 		name=$prefix-failslab-$seed

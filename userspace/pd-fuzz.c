@@ -39,9 +39,11 @@
 #include <getopt.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -226,6 +228,7 @@ static struct {
 	bool in_fork;		/* a FORK op's child */
 	unsigned int nobody;	/* --unprivileged: the last N streams */
 	bool unpriv;		/* this stream runs as uid 65534 */
+	bool cursor_thread;	/* --cursor-thread */
 	char card_path[64], render_path[64], debugfs[96];
 	int minor;		/* of the card node */
 
@@ -449,23 +452,49 @@ static void setup_caps(int fd, bool pipeline)
 		drmSetClientCap(fd, PD_CLIENT_CAP_PLANE_COLOR_PIPELINE, 1);
 }
 
+/*
+ * The cursor thread (--cursor-thread) uses the card slots' descriptors of
+ * this process while the operations run: it holds this lock for reading
+ * around each of its ioctls, and a slot is closed or reopened only under
+ * it for writing, so the thread never reaches a descriptor number that
+ * has since been given to something else.
+ */
+static pthread_rwlock_t slot_lock = PTHREAD_RWLOCK_INITIALIZER;
+static bool slot_locking;	/* the cursor thread runs */
+
+static void slot_write_lock(void)
+{
+	if (slot_locking)
+		pthread_rwlock_wrlock(&slot_lock);
+}
+
+static void slot_write_unlock(void)
+{
+	if (slot_locking)
+		pthread_rwlock_unlock(&slot_lock);
+}
+
 static void slot_open(int s)
 {
 	struct dfd *d = &st.fds[s];
 
+	slot_write_lock();
 	d->card = s < 2;
 	d->fd = open(d->card ? st.card_path : st.render_path,
 		     O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	d->gen++;
+	slot_write_unlock();
 	if (d->fd >= 0 && d->card)
 		setup_caps(d->fd, s == 0);
 }
 
 static void slot_close(int s)
 {
+	slot_write_lock();
 	if (st.fds[s].fd >= 0)
 		close(st.fds[s].fd);
 	st.fds[s].fd = -1;
+	slot_write_unlock();
 }
 
 static bool valid_for(int slot, unsigned int gen, int s)
@@ -2313,6 +2342,7 @@ static int op_fork(struct rng *r)
 		return -errno;
 	if (pid == 0) {
 		st.in_fork = true;
+		slot_locking = false;	/* the cursor thread stayed in the parent */
 		st.verbose = false;
 		setup_signals();	/* timers are not inherited */
 		for (i = 0; i < n; i++) {
@@ -2359,6 +2389,190 @@ static int (*const op_fn[OP_COUNT])(struct rng *r) = {
 	[OP_VBLANK] = op_vblank, [OP_EVENTS] = op_events, [OP_CRC] = op_crc,
 	[OP_SW_FENCE] = op_sw_fence, [OP_FORK] = op_fork, [OP_HOTPLUG] = op_hotplug,
 };
+
+/* ---- the cursor thread --------------------------------------------------- */
+
+/*
+ * A compositor moves the cursor from its input thread while its render
+ * thread flips: legacy cursor ioctls (the driver's asynchronous cursor
+ * path) and SETPLANE on cursor planes, on the same DRM master's file,
+ * while the operations above commit (nonblocking ones too), read CRCs and
+ * write back.  The thread draws from its own generator; its interleaving
+ * with the operations is the scheduler's, so a report it provokes may
+ * take a few runs of the same command to show again.
+ */
+struct cursor_bo {
+	unsigned int gen;	/* of the slot it was made on; 0: none */
+	uint32_t handle[2], fb[2];
+};
+
+static struct {
+	pthread_t tid;
+	bool running;
+	atomic_bool stop;
+	unsigned long ok, err;
+	struct cursor_bo bo[2];	/* per card slot */
+} ct;
+
+/* Two cursor images (64x64 and 128x128, opaque colours) on the slot's file. */
+static void cursor_bo_make(int fd, struct cursor_bo *b, unsigned int gen)
+{
+	static const uint32_t colour[2] = { 0xffff8000, 0xff00c0ff };
+	int i;
+
+	memset(b, 0, sizeof(*b));
+	b->gen = gen;
+	for (i = 0; i < 2; i++) {
+		struct drm_mode_create_dumb c = { .width = 64u << i, .height = 64u << i,
+						  .bpp = 32 };
+		struct drm_mode_map_dumb m = { 0 };
+		struct drm_mode_fb_cmd2 f = { .width = c.width, .height = c.height,
+					      .pixel_format = DRM_FORMAT_ARGB8888 };
+		uint32_t *px;
+
+		if (xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+			continue;
+		b->handle[i] = c.handle;
+		m.handle = c.handle;
+		if (!xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m)) {
+			px = mmap(NULL, c.size, PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+			if (px != MAP_FAILED) {
+				for (size_t k = 0; k < c.size / 4; k++)
+					px[k] = colour[i];
+				munmap(px, c.size);
+			}
+		}
+		f.handles[0] = c.handle;
+		f.pitches[0] = c.pitch;
+		if (!xioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f))
+			b->fb[i] = f.fb_id;
+	}
+}
+
+/* One cursor operation on card slot @s; the caller holds slot_lock. */
+static int cursor_op(struct rng *r, int s)
+{
+	int fd = st.fds[s].fd;
+	struct cursor_bo *b = &ct.bo[s];
+	uint32_t crtc = st.crtcs[below(r, (uint32_t)st.count_crtcs)];
+	int i = (int)below(r, 2);
+
+	if (fd < 0)
+		return -EBADF;
+	if (b->gen != st.fds[s].gen)
+		cursor_bo_make(fd, b, st.fds[s].gen);
+	switch (below(r, 4)) {
+	case 0: {	/* a new image, or none */
+		struct drm_mode_cursor2 c = {
+			.flags = DRM_MODE_CURSOR_BO, .crtc_id = crtc,
+			.width = 64u << i, .height = 64u << i,
+			.handle = chance(r, 90) ? b->handle[i] : 0,
+			.hot_x = (int32_t)below(r, 16), .hot_y = (int32_t)below(r, 16),
+		};
+
+		return xioctl(fd, DRM_IOCTL_MODE_CURSOR2, &c);
+	}
+	case 1:
+	case 2: {	/* a move, as the pointer does most */
+		struct drm_mode_cursor c = {
+			.flags = DRM_MODE_CURSOR_MOVE, .crtc_id = crtc,
+			.x = (int32_t)below(r, 1200) - 100, .y = (int32_t)below(r, 900) - 100,
+		};
+
+		return xioctl(fd, DRM_IOCTL_MODE_CURSOR, &c);
+	}
+	default: {	/* the cursor plane through SETPLANE */
+		const struct kobj *pl = NULL;
+		struct drm_mode_set_plane p = { .crtc_id = crtc };
+		int k, n = 0;
+
+		for (k = 0; k < st.count_kobjs; k++)
+			if (st.kobjs[k].type == DRM_MODE_OBJECT_PLANE &&
+			    st.kobjs[k].subtype == DRM_PLANE_TYPE_CURSOR && !below(r, ++n))
+				pl = &st.kobjs[k];
+		if (!pl)
+			return -ENOENT;
+		p.plane_id = pl->id;
+		p.fb_id = chance(r, 85) ? b->fb[i] : 0;
+		p.crtc_x = (int32_t)below(r, 1100) - 64;
+		p.crtc_y = (int32_t)below(r, 800) - 64;
+		p.crtc_w = p.crtc_h = 64u << i;
+		p.src_w = p.src_h = (64u << i) << 16;
+		return xioctl(fd, DRM_IOCTL_MODE_SETPLANE, &p);
+	}
+	}
+}
+
+static void *cursor_thread(void *arg)
+{
+	struct rng r = op_rng(~0ul, 0x637572736f72ull);
+
+	(void)arg;
+	while (!atomic_load(&ct.stop)) {
+		int ret;
+
+		pthread_rwlock_rdlock(&slot_lock);
+		ret = cursor_op(&r, (int)below(&r, 2));
+		pthread_rwlock_unlock(&slot_lock);
+		if (ret)
+			ct.err++;
+		else
+			ct.ok++;
+		/* A pointer reports at up to 1 kHz, some events in a burst. */
+		if (chance(&r, 70))
+			usleep(below(&r, 1000));
+	}
+	return NULL;
+}
+
+/* Start the thread with SIGALRM blocked: the watchdog is the operations'. */
+static int cursor_thread_start(void)
+{
+	sigset_t alrm, old;
+	int ret;
+
+	if (!st.count_crtcs)
+		return 0;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alrm, &old);
+	slot_locking = true;
+	ret = pthread_create(&ct.tid, NULL, cursor_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		slot_locking = false;
+		fprintf(stderr, "pd-fuzz: cannot start the cursor thread: %s\n", strerror(ret));
+		return -1;
+	}
+	ct.running = true;
+	return 0;
+}
+
+/*
+ * Stop the thread; one that does not return from its ioctl within the
+ * watchdog's limit is a hang.  Return: false then.
+ */
+static bool cursor_thread_stop(void)
+{
+	struct timespec until;
+
+	if (!ct.running)
+		return true;
+	atomic_store(&ct.stop, true);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += HANG_TICKS * TICK_MS / 1000;
+	if (pthread_timedjoin_np(ct.tid, NULL, &until)) {
+		printf("pd-fuzz: FAIL seed %" PRIu64 " stream %d: the cursor thread is still"
+		       " blocked in an ioctl after %d s\n", st.seed, st.worker,
+		       HANG_TICKS * TICK_MS / 1000);
+		return false;
+	}
+	ct.running = false;
+	slot_locking = false;
+	printf("pd-fuzz: stream %d: cursor thread: %lu ok, %lu failed\n", st.worker, ct.ok,
+	       ct.err);
+	return true;
+}
 
 /* ---- run -------------------------------------------------------------------- */
 
@@ -2437,6 +2651,13 @@ static void release_all(void)
 		if (c.handle)
 			xioctl(st.vgem, DRM_IOCTL_GEM_CLOSE, &c);
 	}
+	/*
+	 * A FORK child's imports into vgem stay in the vgem file the child
+	 * shared with us, out of our table: closing the file drops them.
+	 */
+	if (st.vgem >= 0)
+		close(st.vgem);
+	st.vgem = -1;
 	memset(st.handles, 0, sizeof(st.handles));
 }
 
@@ -2445,6 +2666,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: pd-fuzz [--seed N] [--ops N] [--procs N | --stream W] [--kmsg | --mark]\n"
 		"               [--progress N] [--verbose] [--fail-slab PCT] [--unprivileged N]\n"
+		"               [--cursor-thread]\n"
 		"\n"
 		"Random, reproducible sequences of primedisp ioctls (see the top of\n"
 		"pd-fuzz.c).  Needs root (DRM master, debugfs) and primedisp loaded.\n"
@@ -2467,6 +2689,10 @@ static void usage(FILE *f)
 		"                  (its mode must let them: chmod 0666 as udev does); with\n"
 		"                  --procs > 1 the parent meanwhile allocates on the card\n"
 		"                  node every 200 ms, and fails the run if it cannot\n"
+		"  --cursor-thread a second thread in each privileged stream moves and\n"
+		"                  changes the cursor (legacy cursor ioctls, SETPLANE) on\n"
+		"                  the stream's card node files while the operations run\n"
+		"                  (its timing is the scheduler's: not reproducible)\n"
 		"\n"
 		"Exit status: 0 done, 1 a mapping faulted, a child failed or objects\n"
 		"leaked, 2 usage or setup error, 3 an operation stayed blocked.\n", MAX_PROCS);
@@ -2629,6 +2855,9 @@ static int run_stream(unsigned long nops)
 	setup_signals();
 	if (st.fail_slab && setup_fail_slab(st.fail_slab))
 		return 2;
+	/* Cursor ioctls need the card node: not for an unprivileged stream. */
+	if (st.cursor_thread && !st.unpriv && cursor_thread_start())
+		return 2;
 	for (st.op = 0; st.op < nops; st.op++) {
 		struct rng r = op_rng(st.op, 0);
 		int kind = pick_kind(&r), ret;
@@ -2667,6 +2896,8 @@ static int run_stream(unsigned long nops)
 
 		setitimer(ITIMER_REAL, &off, NULL);
 	}
+	if (!cursor_thread_stop())
+		return 3;
 	release_all();
 
 	printf("pd-fuzz: stream %d operations (ok/failed, ms):", st.worker);
@@ -2695,6 +2926,7 @@ int main(int argc, char **argv)
 		{ "mark", no_argument, NULL, 'm' },
 		{ "progress", required_argument, NULL, 'P' },
 		{ "unprivileged", required_argument, NULL, 'u' },
+		{ "cursor-thread", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -2711,7 +2943,7 @@ int main(int argc, char **argv)
 	st.seed %= 1000000000u;
 	st.ops = 2000;
 	st.procs = 1;
-	while ((c = getopt_long(argc, argv, "s:n:vkf:p:w:mP:u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:vkf:p:w:mP:u:Ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			st.seed = strtoull(optarg, &end, 0);
@@ -2770,6 +3002,9 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+			break;
+		case 'C':
+			st.cursor_thread = true;
 			break;
 		case 'h':
 			usage(stdout);

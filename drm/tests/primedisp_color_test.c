@@ -405,7 +405,7 @@ static bool pd_same_pixels(struct kunit *test, const struct pd_color *c,
 /*
  * LUTs looked up in tables (pd_color_expand()) give the interpolated
  * values bit for bit; a new blob rebuilds its table, the same blob does
- * not; releasing the tables drops their blob references.
+ * not; a LUT cleared and releasing the tables drop the blob references.
  */
 static void pd_test_lut_tables(struct kunit *test)
 {
@@ -454,6 +454,20 @@ static void pd_test_lut_tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kref_read(&first->base.refcount), 1);
 	KUNIT_EXPECT_EQ(test, kref_read(&snap->gamma_lut->base.refcount), 2);
 	pd_same_pixels(test, &plain, &fast);
+
+	/* The gamma LUT cleared: its table and blob let go, degamma's kept. */
+	first = snap->gamma_lut;
+	snap->gamma_lut = NULL;
+	KUNIT_ASSERT_TRUE(test, pd_color_prepare(&plain, snap));
+	fast = plain;
+	pd_color_expand(&fast, snap, tables);
+	KUNIT_EXPECT_NULL(test, fast.gamma_t);
+	KUNIT_EXPECT_NULL(test, tables[1].t);
+	KUNIT_EXPECT_NULL(test, tables[1].blob);
+	KUNIT_EXPECT_EQ(test, kref_read(&first->base.refcount), 1);
+	KUNIT_EXPECT_NOT_NULL(test, fast.degamma_t);
+	pd_same_pixels(test, &plain, &fast);
+	snap->gamma_lut = first;
 out:
 	pd_color_tables_release(tables);
 	KUNIT_EXPECT_EQ(test, kref_read(&snap->gamma_lut->base.refcount), 1);
