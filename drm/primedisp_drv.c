@@ -360,7 +360,6 @@ static int pd_probe(struct platform_device *pdev)
 	if (IS_ERR(pd))
 		return PTR_ERR(pd);
 	drm = &pd->drm;
-	pd->pdev = pdev;
 	platform_set_drvdata(pdev, pd);
 
 	ret = pd_config_read(dev, &pd->config);

@@ -389,7 +389,6 @@ struct pd_config {
  * @encoder: the (virtual) encoder feeding @connector
  * @connector: the virtual connector
  * @primary: the primary plane of @crtc
- * @overlays: its overlay planes
  * @cursor: its cursor plane
  * @writeback: the writeback connector capturing what @crtc composes
  * @wb_queued: writeback jobs queued by commits and not yet taken by a
@@ -405,8 +404,12 @@ struct pd_config {
  *	cursor update's and so bring the old cursor back
  * @vblank_timer: simulates the vertical blanking interrupt
  * @period: length of one frame of the current mode
- * @lock: protects @last_vblank, the CRC frame numbers and the writeback
- *	counts against the vblank timer
+ * @lock: taken in the vblank timer, so with interrupts off elsewhere;
+ *	guards @period and @last_vblank, the pointer @snap (a reference is
+ *	taken under it), @crc_pending and the three CRC frame numbers, and
+ *	@wb_queued, @wb_active and @wb_vblank_refs.  @crc_enabled is not
+ *	under it: one writer (the core serialises CRC source changes),
+ *	READ_ONCE()/WRITE_ONCE()
  * @last_vblank: time at which the most recent vblank started
  * @crc_enabled: a CRC reader wants the composed frames
  * @crc_pending: @crc_work is queued and has not read the frame numbers
@@ -424,7 +427,6 @@ struct pd_output {
 	struct drm_encoder encoder;
 	struct drm_connector connector;
 	struct drm_plane *primary;
-	struct drm_plane *overlays[PD_NUM_OVERLAYS];
 	struct drm_plane *cursor;
 	struct drm_writeback_connector writeback;
 	unsigned int wb_queued;
@@ -451,7 +453,6 @@ struct pd_output {
 /**
  * struct pd_device - a primedisp device.
  * @drm: the DRM device; must stay first for devm_drm_dev_alloc()
- * @pdev: the platform device it is bound to
  * @config: settings taken at probe time
  * @outputs: the display pipelines (config.num_outputs of them)
  * @composed_frames: frames the composer composed (debugfs)
@@ -462,7 +463,6 @@ struct pd_output {
  */
 struct pd_device {
 	struct drm_device drm;
-	struct platform_device *pdev;
 	struct pd_config config;
 	struct pd_output outputs[PD_MAX_OUTPUTS];
 	atomic64_t composed_frames;

@@ -492,16 +492,17 @@ static const struct drm_connector_funcs pd_wb_connector_funcs = {
 static int pd_planes_init(struct pd_device *pd, struct pd_output *out,
 			  unsigned int index)
 {
+	struct drm_plane *overlay;
 	unsigned int i;
 
 	out->primary = pd_plane_create(pd, DRM_PLANE_TYPE_PRIMARY, index, 0);
 	if (IS_ERR(out->primary))
 		return PTR_ERR(out->primary);
+	/* drm_mode_config keeps the overlays: the output needs no pointer. */
 	for (i = 0; i < PD_NUM_OVERLAYS; i++) {
-		out->overlays[i] = pd_plane_create(pd, DRM_PLANE_TYPE_OVERLAY,
-						   index, i + 1);
-		if (IS_ERR(out->overlays[i]))
-			return PTR_ERR(out->overlays[i]);
+		overlay = pd_plane_create(pd, DRM_PLANE_TYPE_OVERLAY, index, i + 1);
+		if (IS_ERR(overlay))
+			return PTR_ERR(overlay);
 	}
 	out->cursor = pd_plane_create(pd, DRM_PLANE_TYPE_CURSOR, index,
 				      PD_NUM_OVERLAYS + 1);

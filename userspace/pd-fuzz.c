@@ -453,25 +453,27 @@ static void setup_caps(int fd, bool pipeline)
 }
 
 /*
- * The cursor thread (--cursor-thread) uses the card slots' descriptors of
- * this process while the operations run: it holds this lock for reading
- * around each of its ioctls, and a slot is closed or reopened only under
- * it for writing, so the thread never reaches a descriptor number that
- * has since been given to something else.
+ * The cursor thread (--cursor-thread) uses the card slots' files while
+ * the operations run: under this lock it duplicates a slot's descriptor
+ * (the same open file, so the same DRM file and master), and a slot is
+ * closed or reopened only under it, so the thread never reaches a
+ * descriptor number that has since been given to something else.  Its
+ * ioctls run on the duplicate, outside the lock: a blocking one (SETPLANE
+ * waits for the previous commit) never holds the operations up.
  */
-static pthread_rwlock_t slot_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool slot_locking;	/* the cursor thread runs */
 
 static void slot_write_lock(void)
 {
 	if (slot_locking)
-		pthread_rwlock_wrlock(&slot_lock);
+		pthread_mutex_lock(&slot_lock);
 }
 
 static void slot_write_unlock(void)
 {
 	if (slot_locking)
-		pthread_rwlock_unlock(&slot_lock);
+		pthread_mutex_unlock(&slot_lock);
 }
 
 static void slot_open(int s)
@@ -2449,18 +2451,15 @@ static void cursor_bo_make(int fd, struct cursor_bo *b, unsigned int gen)
 	}
 }
 
-/* One cursor operation on card slot @s; the caller holds slot_lock. */
-static int cursor_op(struct rng *r, int s)
+/* One cursor operation on @fd, a duplicate of card slot @s at @gen. */
+static int cursor_op(struct rng *r, int s, int fd, unsigned int gen)
 {
-	int fd = st.fds[s].fd;
 	struct cursor_bo *b = &ct.bo[s];
 	uint32_t crtc = st.crtcs[below(r, (uint32_t)st.count_crtcs)];
 	int i = (int)below(r, 2);
 
-	if (fd < 0)
-		return -EBADF;
-	if (b->gen != st.fds[s].gen)
-		cursor_bo_make(fd, b, st.fds[s].gen);
+	if (b->gen != gen)
+		cursor_bo_make(fd, b, gen);
 	switch (below(r, 4)) {
 	case 0: {	/* a new image, or none */
 		struct drm_mode_cursor2 c = {
@@ -2506,18 +2505,29 @@ static int cursor_op(struct rng *r, int s)
 static void *cursor_thread(void *arg)
 {
 	struct rng r = op_rng(~0ul, 0x637572736f72ull);
+	int last_ok = 0;
 
 	(void)arg;
 	while (!atomic_load(&ct.stop)) {
-		int ret;
+		/* Mostly the file that was the master last time. */
+		int s = chance(&r, 75) ? last_ok : (int)below(&r, 2), fd = -1, ret = -EBADF;
+		unsigned int gen;
 
-		pthread_rwlock_rdlock(&slot_lock);
-		ret = cursor_op(&r, (int)below(&r, 2));
-		pthread_rwlock_unlock(&slot_lock);
-		if (ret)
+		pthread_mutex_lock(&slot_lock);
+		if (st.fds[s].fd >= 0)
+			fd = fcntl(st.fds[s].fd, F_DUPFD_CLOEXEC, 0);
+		gen = st.fds[s].gen;
+		pthread_mutex_unlock(&slot_lock);
+		if (fd >= 0) {
+			ret = cursor_op(&r, s, fd, gen);
+			close(fd);
+		}
+		if (ret) {
 			ct.err++;
-		else
+		} else {
 			ct.ok++;
+			last_ok = s;
+		}
 		/* A pointer reports at up to 1 kHz, some events in a burst. */
 		if (chance(&r, 70))
 			usleep(below(&r, 1000));
