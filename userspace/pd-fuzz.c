@@ -285,8 +285,9 @@ static void on_alarm(int sig)
 	_exit(3);
 }
 
-static sigjmp_buf touch_jmp;
-static volatile sig_atomic_t touching;
+/* Per thread: a fault is taken back only in the thread that touched. */
+static __thread sigjmp_buf touch_jmp;
+static __thread volatile sig_atomic_t touching;
 
 static void on_fault(int sig)
 {
@@ -1875,7 +1876,8 @@ static uint32_t colorop_blob(struct rng *r, const struct kobj *o, int s)
 		n = below(r, 2 * (uint32_t)n + 64);
 	if (!n || n > (1u << 20))
 		return 0;
-	data = malloc(n + 8);
+	/* Room for the CTM's 12 coefficients below, whatever the length. */
+	data = malloc((n > 12 * 8 ? n : 12 * 8) + 8);
 	if (!data)
 		return 0;
 	for (size_t i = 0; i < n / 8 + 1; i++)
