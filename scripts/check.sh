@@ -166,6 +166,9 @@ host_suite() {
 # (scripts/demo-test.sh), on DEMO_K (default: every first-class series in K).
 DEMO_K=${DEMO_K-$first_k}
 [ -z "$DEMO_K" ] || host_suite demo scripts/demo-test.sh $DEMO_K
+# The VM runner itself: exit status, boot watchdog (on the newest
+# first-class series).
+[ -z "$first_k" ] || host_suite vm-run scripts/vm-run-test.sh "${first_k##* }"
 # Device tree binding and overlay; DKMS builds for each kernel's headers.
 host_suite dt scripts/dt-check.sh
 [ -z "$first_k" ] || host_suite dkms scripts/dkms-test.sh $first_k
@@ -284,6 +287,7 @@ for k in $K; do
 	0 | 1) ;;	# the suite ran; its failures are counted above
 	124) record "$k" FAIL vm@timeout "guest did not finish in $timeout s" ;;
 	3) record "$k" FAIL vm@kernel-log "kernel report in the guest log (see above and $log)" ;;
+	6) record "$k" FAIL vm@boot "the guest kernel hung or died while booting, three boots in a row (see $log.boot*)" ;;
 	*) record "$k" FAIL vm@run "vm-run exited with $vmrc (see $log)" ;;
 	esac
 done

@@ -70,6 +70,7 @@ case $vmrc in
 0 | 1) ;;
 124) echo "FAIL igt@vm-timeout: guest did not finish in $VM_TIMEOUT s" ;;
 3) echo "FAIL igt@kernel-log: kernel report in the guest log ($log)" ;;
+6) echo "FAIL igt@vm-boot: the guest kernel hung or died while booting, three boots in a row ($log.boot*)" ;;
 *) echo "FAIL igt@vm-run: vm-run exited with $vmrc (see $log)" ;;
 esac | tee -a "$out/suite.log"
 
