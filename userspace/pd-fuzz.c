@@ -71,6 +71,8 @@
 
 #include <drm/primedisp_drm.h>
 
+#include "pd-common.h"
+
 /* ---- sw_sync (debugfs, CONFIG_SW_SYNC): its ABI, not in the uapi headers */
 struct pdf_sw_sync_create_fence {
 	uint32_t value;
@@ -2427,27 +2429,21 @@ static void cursor_bo_make(int fd, struct cursor_bo *b, unsigned int gen)
 	memset(b, 0, sizeof(*b));
 	b->gen = gen;
 	for (i = 0; i < 2; i++) {
-		struct drm_mode_create_dumb c = { .width = 64u << i, .height = 64u << i,
-						  .bpp = 32 };
-		struct drm_mode_map_dumb m = { 0 };
-		struct drm_mode_fb_cmd2 f = { .width = c.width, .height = c.height,
+		struct pd_dumb d;
+		struct drm_mode_fb_cmd2 f = { .width = 64u << i, .height = 64u << i,
 					      .pixel_format = DRM_FORMAT_ARGB8888 };
 		uint32_t *px;
 
-		if (xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+		/* Says why on stderr if it fails; the thread goes on without. */
+		if (pd_dumb_create(fd, f.width, f.height, 32, &d))
 			continue;
-		b->handle[i] = c.handle;
-		m.handle = c.handle;
-		if (!xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m)) {
-			px = mmap(NULL, c.size, PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
-			if (px != MAP_FAILED) {
-				for (size_t k = 0; k < c.size / 4; k++)
-					px[k] = colour[i];
-				munmap(px, c.size);
-			}
-		}
-		f.handles[0] = c.handle;
-		f.pitches[0] = c.pitch;
+		px = d.map.ptr;
+		for (size_t k = 0; k < d.size / 4; k++)
+			px[k] = colour[i];
+		pd_unmap(&d.map);
+		b->handle[i] = d.handle;
+		f.handles[0] = d.handle;
+		f.pitches[0] = d.pitch;
 		if (!xioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f))
 			b->fb[i] = f.fb_id;
 	}
@@ -2657,19 +2653,15 @@ static void release_all(void)
 		slot_close(i);
 	if (st.timeline >= 0)
 		close(st.timeline);	/* signals what is left */
-	for (i = 0; st.vgem >= 0 && i < 16; i++) {
-		struct drm_gem_close c = { .handle = st.vgem_handles[i] };
-
-		if (c.handle)
-			xioctl(st.vgem, DRM_IOCTL_GEM_CLOSE, &c);
-	}
 	/*
-	 * A FORK child's imports into vgem stay in the vgem file the child
-	 * shared with us, out of our table: closing the file drops them.
+	 * Closing the vgem file drops our imports there, and a FORK child's
+	 * too: those stay in the vgem file the child shared with us, out of
+	 * our table.
 	 */
 	if (st.vgem >= 0)
 		close(st.vgem);
 	st.vgem = -1;
+	memset(st.vgem_handles, 0, sizeof(st.vgem_handles));
 	memset(st.handles, 0, sizeof(st.handles));
 }
 
