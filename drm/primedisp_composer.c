@@ -48,8 +48,6 @@
 
 #include "primedisp_drv.h"
 
-static const char *const pd_crc_sources[] = { "auto" };
-
 /*
  * The direction of every CPU access to a framebuffer, read or written.
  * An exporter may map its buffer once, with the direction of the first
@@ -994,54 +992,6 @@ void pd_composer_vblank(struct pd_output *out)
 }
 
 /**
- * pd_composer_queue_writeback - a commit asked for a writeback capture
- * @out: the output
- * @state: the writeback connector's new state, with a job and a framebuffer
- *
- * The job is filled with the frame composed at the next vblank.  The vblank
- * interrupt stays on until then.
- */
-void pd_composer_queue_writeback(struct pd_output *out,
-				 struct drm_connector_state *state)
-{
-	bool vblank = !drm_crtc_vblank_get(&out->crtc);
-
-	drm_writeback_queue_job(&out->writeback, state);
-	spin_lock_irq(&out->lock);
-	if (vblank) {
-		out->wb_queued++;
-		out->wb_vblank_refs++;
-	} else {
-		/* No vblank to wait for: compose what is there now. */
-		out->wb_active++;
-	}
-	spin_unlock_irq(&out->lock);
-	if (!vblank)
-		queue_work(out->crc_wq, &out->crc_work);
-}
-
-/**
- * pd_composer_flush_writeback - the CRTC is going off: complete every job
- * @out: the output
- *
- * Jobs still waiting for a vblank that will not come are handed to the
- * worker, which completes them with the CRTC's current contents (or an
- * error if it is off by then).
- */
-void pd_composer_flush_writeback(struct pd_output *out)
-{
-	bool run;
-
-	spin_lock_irq(&out->lock);
-	out->wb_active += out->wb_queued;
-	out->wb_queued = 0;
-	run = out->wb_active;
-	spin_unlock_irq(&out->lock);
-	if (run)
-		queue_work(out->crc_wq, &out->crc_work);
-}
-
-/**
  * pd_composer_wait - wait for a composition under way to finish
  * @out: the output
  *
@@ -1054,89 +1004,6 @@ void pd_composer_flush_writeback(struct pd_output *out)
 void pd_composer_wait(struct pd_output *out)
 {
 	flush_work(&out->crc_work);
-}
-
-static int pd_crc_parse_source(const char *source, bool *enabled)
-{
-	if (!source || !strcmp(source, "none")) {
-		*enabled = false;
-		return 0;
-	}
-	if (!strcmp(source, "auto")) {
-		*enabled = true;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/**
- * pd_crtc_verify_crc_source - .verify_crc_source of primedisp's CRTCs
- * @crtc: the CRTC
- * @source: "auto" (the composed frame), or NULL/"none" to stop
- * @values_cnt: number of values per CRC entry
- *
- * Return: 0 or -EINVAL for an unknown source.
- */
-int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
-			      size_t *values_cnt)
-{
-	bool enabled;
-
-	if (pd_crc_parse_source(source, &enabled))
-		return -EINVAL;
-	*values_cnt = 1;
-	return 0;
-}
-
-/**
- * pd_crtc_set_crc_source - .set_crc_source of primedisp's CRTCs
- * @crtc: the CRTC
- * @source: "auto", or NULL/"none" to stop
- *
- * While CRCs are on, the CRTC's vblank interrupt is kept enabled so that
- * every frame gets a CRC.
- *
- * Return: 0 or a negative errno.
- */
-int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source)
-{
-	struct pd_output *out = crtc_to_pd_output(crtc);
-	bool enabled, was;
-	int ret;
-
-	ret = pd_crc_parse_source(source, &enabled);
-	if (ret)
-		return ret;
-
-	was = READ_ONCE(out->crc_enabled);
-	if (enabled && !was) {
-		ret = drm_crtc_vblank_get(crtc);
-		if (ret)
-			return ret;
-		spin_lock_irq(&out->lock);
-		out->crc_frame_next = 0;	/* start at the next vblank */
-		spin_unlock_irq(&out->lock);
-	}
-	WRITE_ONCE(out->crc_enabled, enabled);
-	if (!enabled && was) {
-		drm_crtc_vblank_put(crtc);
-		flush_work(&out->crc_work);
-	}
-	return 0;
-}
-
-/**
- * pd_crtc_get_crc_sources - .get_crc_sources of primedisp's CRTCs
- * @crtc: the CRTC
- * @count: set to the number of sources
- *
- * Return: the list of source names.
- */
-const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
-					   size_t *count)
-{
-	*count = ARRAY_SIZE(pd_crc_sources);
-	return pd_crc_sources;
 }
 
 static void pd_composer_release(struct drm_device *drm, void *data)

@@ -486,8 +486,16 @@ static inline struct pd_output *connector_to_pd_output(struct drm_connector *c)
 	return container_of(c, struct pd_output, connector);
 }
 
+int pd_config_read(struct device *dev, struct pd_config *cfg);
+extern const struct attribute_group *pd_connector_groups[];
 int pd_output_init(struct pd_device *pd, struct pd_output *out,
 		   unsigned int index);
+int pd_crtc_init(struct pd_device *pd, struct pd_output *out,
+		 unsigned int index);
+int pd_connector_init(struct pd_device *pd, struct pd_output *out);
+int pd_connector_get_modes(struct drm_connector *connector);
+int pd_writeback_init(struct pd_device *pd, struct pd_output *out);
+void pd_writeback_flush(struct pd_output *out);
 struct drm_plane *pd_plane_create(struct pd_device *pd,
 				  enum drm_plane_type type,
 				  unsigned int index, unsigned int zpos);
@@ -534,9 +542,6 @@ void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
 
 int pd_composer_init(struct pd_output *out);
 void pd_composer_vblank(struct pd_output *out);
-void pd_composer_queue_writeback(struct pd_output *out,
-				 struct drm_connector_state *state);
-void pd_composer_flush_writeback(struct pd_output *out);
 void pd_composer_wait(struct pd_output *out);
 int pd_composer_check(struct drm_crtc_state *state);
 void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state);
