@@ -513,8 +513,7 @@ static void pd_compose_crc_row(struct pd_layer *layers, unsigned int nl,
  * @crc: accumulate the frame checksum reported as the CRC
  * @sum: the checksum so far
  * @wb_fb: writeback framebuffer, or NULL
- * @wb_map: its mapping
- * @wb_data: its data address
+ * @wb_data: its data addresses (mapped when its commit was prepared)
  * @wb_status: what the writeback job is completed with if composing works
  */
 struct pd_target {
@@ -522,8 +521,7 @@ struct pd_target {
 	struct pd_fsum sum;
 	int wb_status;
 	struct drm_framebuffer *wb_fb;
-	struct iosys_map wb_map[DRM_FORMAT_MAX_PLANES];
-	struct iosys_map wb_data[DRM_FORMAT_MAX_PLANES];
+	const struct iosys_map *wb_data;
 };
 
 /*
@@ -604,14 +602,8 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		t->wb_status = -ESTALE;
 		t->wb_fb = NULL;
 	}
-	if (t->wb_fb) {
-		ret = drm_gem_fb_vmap(t->wb_fb, t->wb_map, t->wb_data);
-		if (ret) {
-			t->wb_fb = NULL;
-			goto out;
-		}
+	if (t->wb_fb)
 		drm_gem_fb_begin_cpu_access(t->wb_fb, PD_CPU_ACCESS);
-	}
 
 	/*
 	 * A plane's colour pipeline changes its pixels before blending: no
@@ -652,10 +644,8 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 	}
 	ret = 0;
 
-	if (t->wb_fb) {
+	if (t->wb_fb)
 		drm_gem_fb_end_cpu_access(t->wb_fb, PD_CPU_ACCESS);
-		drm_gem_fb_vunmap(t->wb_fb, t->wb_map);
-	}
 out:
 	for (i = 0; i < nl; i++)
 		pd_layer_release(&layers[i]);
@@ -902,21 +892,20 @@ static void pd_compose_work(struct work_struct *work)
 	spin_unlock_irq(&out->lock);
 
 	do {
-		struct drm_writeback_job *job = NULL;
-		unsigned long flags;
+		struct pd_wb_job *job = NULL;
 
 		if (jobs) {
 			/*
-			 * Jobs leave the queue only when signalled, which only
-			 * this worker does: the first one stays valid.
+			 * Jobs leave the list only here: the first one stays
+			 * valid until this worker completes it.
 			 */
-			spin_lock_irqsave(&wb->job_lock, flags);
-			job = list_first_entry_or_null(&wb->job_queue,
-						       struct drm_writeback_job,
-						       list_entry);
-			spin_unlock_irqrestore(&wb->job_lock, flags);
+			spin_lock_irq(&out->lock);
+			job = list_first_entry_or_null(&out->wb_jobs,
+						       struct pd_wb_job, node);
+			spin_unlock_irq(&out->lock);
 		}
 		t.wb_fb = job ? job->fb : NULL;
+		t.wb_data = job ? job->data : NULL;
 		t.wb_status = 0;
 		pd_fsum_init(&t.sum);
 
@@ -933,8 +922,13 @@ static void pd_compose_work(struct work_struct *work)
 		t.crc = false;
 		if (!jobs)
 			break;
-		if (job)
+		if (job) {
+			/* The core frees the job once it is completed. */
+			spin_lock_irq(&out->lock);
+			list_del(&job->node);
+			spin_unlock_irq(&out->lock);
 			drm_writeback_signal_completion(wb, ret ?: t.wb_status);
+		}
 		spin_lock_irq(&out->lock);
 		out->wb_active--;
 		if (!out->wb_active && !out->wb_queued) {

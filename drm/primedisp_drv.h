@@ -383,6 +383,22 @@ struct pd_config {
 };
 
 /**
+ * struct pd_wb_job - primedisp's part of a writeback job (its &priv)
+ * @node: in &pd_output.wb_jobs from the commit until the composer has
+ *	filled the buffer
+ * @fb: the job's framebuffer (the job holds the reference)
+ * @map: the framebuffer's mapping, made when the commit was prepared, so
+ *	that a buffer that cannot be mapped fails the commit
+ * @data: the framebuffer's data addresses in @map
+ */
+struct pd_wb_job {
+	struct list_head node;
+	struct drm_framebuffer *fb;
+	struct iosys_map map[DRM_FORMAT_MAX_PLANES];
+	struct iosys_map data[DRM_FORMAT_MAX_PLANES];
+};
+
+/**
  * struct pd_output - one display pipeline: CRTC, encoder and connector.
  * @connected: simulated cable state of @connector (changed through sysfs)
  * @crtc: the CRTC
@@ -395,6 +411,9 @@ struct pd_config {
  *	vblank
  * @wb_active: writeback jobs the composer will fill at its next run
  * @wb_vblank_refs: vblank references held for writeback jobs
+ * @wb_jobs: the queued writeback jobs (struct pd_wb_job), oldest first: the
+ *	order of &drm_writeback_connector's own queue, whose first job
+ *	drm_writeback_signal_completion() completes
  * @snap: what the output shows, as the last applied commit left it
  * @snap_lock: serialises building a snapshot from plane states
  *	(pd_composer_commit(), in a lockless commit tail) with asynchronous
@@ -407,7 +426,7 @@ struct pd_config {
  * @lock: taken in the vblank timer, so with interrupts off elsewhere;
  *	guards @period and @last_vblank, the pointer @snap (a reference is
  *	taken under it), @crc_pending and the three CRC frame numbers, and
- *	@wb_queued, @wb_active and @wb_vblank_refs.  @crc_enabled is not
+ *	@wb_queued, @wb_active, @wb_vblank_refs and @wb_jobs.  @crc_enabled is not
  *	under it: one writer (the core serialises CRC source changes),
  *	READ_ONCE()/WRITE_ONCE()
  * @last_vblank: time at which the most recent vblank started
@@ -432,6 +451,7 @@ struct pd_output {
 	unsigned int wb_queued;
 	unsigned int wb_active;
 	unsigned int wb_vblank_refs;
+	struct list_head wb_jobs;
 	struct pd_snapshot *snap;
 	struct mutex snap_lock;	/* see kernel-doc above */
 

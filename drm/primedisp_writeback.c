@@ -11,12 +11,15 @@
  * Copyright (C) 2026 The primedisp authors
  */
 
+#include <linux/list.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_print.h>
 #include <drm/drm_probe_helper.h>
@@ -72,10 +75,13 @@ static int pd_wb_encoder_atomic_check(struct drm_encoder *encoder,
 static void pd_writeback_queue(struct pd_output *out,
 			       struct drm_connector_state *state)
 {
+	struct pd_wb_job *job = state->writeback_job->priv;
 	bool vblank = !drm_crtc_vblank_get(&out->crtc);
 
-	drm_writeback_queue_job(&out->writeback, state);
+	/* Both queues in the same order: see &pd_output.wb_jobs. */
 	spin_lock_irq(&out->lock);
+	drm_writeback_queue_job(&out->writeback, state);
+	list_add_tail(&job->node, &out->wb_jobs);
 	if (vblank) {
 		out->wb_queued++;
 		out->wb_vblank_refs++;
@@ -123,9 +129,51 @@ static void pd_wb_atomic_commit(struct drm_connector *connector,
 		pd_writeback_queue(wb_to_pd_output(connector), conn_state);
 }
 
+/*
+ * The buffer is mapped while the commit is prepared, so that one that
+ * cannot be mapped fails the commit with the reason instead of completing
+ * its job with an error later.  The mapping lasts until the core cleans
+ * the job up (after its completion, or with a commit that failed).
+ */
+static int pd_wb_prepare_job(struct drm_writeback_connector *wb,
+			     struct drm_writeback_job *job)
+{
+	struct pd_wb_job *pj;
+	int ret;
+
+	if (!job->fb)
+		return 0;
+	pj = kzalloc(sizeof(*pj), GFP_KERNEL);
+	if (!pj)
+		return -ENOMEM;
+	ret = drm_gem_fb_vmap(job->fb, pj->map, pj->data);
+	if (ret) {
+		kfree(pj);
+		return ret;
+	}
+	INIT_LIST_HEAD(&pj->node);
+	pj->fb = job->fb;
+	job->priv = pj;
+	return 0;
+}
+
+static void pd_wb_cleanup_job(struct drm_writeback_connector *wb,
+			      struct drm_writeback_job *job)
+{
+	struct pd_wb_job *pj = job->priv;
+
+	if (!pj)
+		return;
+	drm_gem_fb_vunmap(pj->fb, pj->map);
+	kfree(pj);
+	job->priv = NULL;
+}
+
 static const struct drm_connector_helper_funcs pd_wb_connector_helper_funcs = {
 	.get_modes = pd_connector_get_modes,
 	.atomic_commit = pd_wb_atomic_commit,
+	.prepare_writeback_job = pd_wb_prepare_job,
+	.cleanup_writeback_job = pd_wb_cleanup_job,
 };
 
 /* drm_writeback_connector_init() makes an unmanaged connector. */
@@ -152,6 +200,7 @@ int pd_writeback_init(struct pd_device *pd, struct pd_output *out)
 {
 	int ret;
 
+	INIT_LIST_HEAD(&out->wb_jobs);
 	ret = drm_writeback_connector_init(&pd->drm, &out->writeback,
 					   &pd_wb_connector_funcs,
 					   &pd_wb_encoder_helper_funcs,
