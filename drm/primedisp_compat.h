@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 
 #include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem_shmem_helper.h>
@@ -295,6 +296,23 @@ static inline int pd_compat_edid_override_modes(struct drm_connector *connector)
 	return drm_edid_override_connector_update(connector);
 #else
 	return drm_add_override_edid_modes(connector);
+#endif
+}
+
+/*
+ * The core's check of a writeback job's format against the writeback
+ * connector's list: drm_atomic_helper_check_wb_encoder_state(encoder,
+ * connector state) became drm_atomic_helper_check_wb_connector_state(
+ * connector, atomic state) in 6.8.
+ */
+static inline int pd_compat_check_wb_format(struct drm_encoder *encoder,
+					    struct drm_connector_state *state)
+{
+#if PD_KVER >= 608
+	return drm_atomic_helper_check_wb_connector_state(state->connector,
+							  state->state);
+#else
+	return drm_atomic_helper_check_wb_encoder_state(encoder, state);
 #endif
 }
 

@@ -26,6 +26,7 @@
 #include <drm/drm_vblank.h>
 #include <drm/drm_writeback.h>
 
+#include "primedisp_compat.h"
 #include "primedisp_drv.h"
 
 static inline struct pd_output *wb_to_pd_output(struct drm_connector *c)
@@ -35,8 +36,9 @@ static inline struct pd_output *wb_to_pd_output(struct drm_connector *c)
 }
 
 /*
- * A writeback buffer must have the size of the CRTC's mode and one of the
- * writeback formats; the core has checked that a CRTC is attached and on.
+ * A writeback buffer must have the size of the CRTC's mode (primedisp does
+ * not scale writeback) and one of the writeback formats, which the core
+ * checks; the core has also checked that a CRTC is attached and on.
  */
 static int pd_wb_encoder_atomic_check(struct drm_encoder *encoder,
 				      struct drm_crtc_state *crtc_state,
@@ -44,7 +46,6 @@ static int pd_wb_encoder_atomic_check(struct drm_encoder *encoder,
 {
 	struct drm_writeback_job *job = conn_state->writeback_job;
 	struct drm_framebuffer *fb;
-	unsigned int i;
 
 	if (!job || !job->fb)
 		return 0;
@@ -56,12 +57,7 @@ static int pd_wb_encoder_atomic_check(struct drm_encoder *encoder,
 			    crtc_state->mode.vdisplay);
 		return -EINVAL;
 	}
-	for (i = 0; i < pd_num_writeback_formats; i++)
-		if (fb->format->format == pd_writeback_formats[i])
-			return 0;
-	drm_dbg_kms(encoder->dev, "writeback format %p4cc unsupported\n",
-		    &fb->format->format);
-	return -EINVAL;
+	return pd_compat_check_wb_format(encoder, conn_state);
 }
 
 /*
