@@ -123,23 +123,52 @@ VISIBLE_IF_KUNIT int pd_sample(int s1, int s2, unsigned int i, unsigned int n)
 EXPORT_SYMBOL_IF_KUNIT(pd_sample);
 
 /* Framebuffer pixel of rotated-space pixel (@u, @v). */
-static void pd_rotated_to_fb(const struct drm_framebuffer *fb,
+static void pd_rotated_to_fb(unsigned int width, unsigned int height,
 			     unsigned int rotation, int u, int v,
 			     int *x, int *y)
 {
 	struct drm_rect r = DRM_RECT_INIT(u, v, 1, 1);
 
-	drm_rect_rotate_inv(&r, fb->width, fb->height, rotation);
+	drm_rect_rotate_inv(&r, width, height, rotation);
 	*x = r.x1;
 	*y = r.y1;
 }
+
+/**
+ * pd_rotation_map - how rotated-space pixels map to framebuffer pixels
+ * @width: framebuffer width
+ * @height: framebuffer height
+ * @rotation: DRM_MODE_ROTATE_* with DRM_MODE_REFLECT_* (reflection in
+ *	framebuffer space, then a counter-clockwise rotation, as
+ *	drm_rect_rotate() does)
+ * @m: filled in
+ *
+ * Rotation and reflection are affine: rotated-space pixel (u, v) shows
+ * framebuffer pixel (@m->x0 + @m->xu * u + @m->xv * v, @m->y0 + @m->yu * u +
+ * @m->yv * v), with each step -1, 0 or 1.  The composer walks a plane with
+ * these steps instead of rotating every pixel.
+ */
+VISIBLE_IF_KUNIT void pd_rotation_map(unsigned int width, unsigned int height,
+				      unsigned int rotation, struct pd_rot *m)
+{
+	int x1, y1;
+
+	pd_rotated_to_fb(width, height, rotation, 0, 0, &m->x0, &m->y0);
+	pd_rotated_to_fb(width, height, rotation, 1, 0, &x1, &y1);
+	m->xu = x1 - m->x0;
+	m->yu = y1 - m->y0;
+	pd_rotated_to_fb(width, height, rotation, 0, 1, &x1, &y1);
+	m->xv = x1 - m->x0;
+	m->yv = y1 - m->y0;
+}
+EXPORT_SYMBOL_IF_KUNIT(pd_rotation_map);
 
 static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 			  int width)
 {
 	struct drm_framebuffer *fb = ps->fb;
 	unsigned int i, w = drm_rect_width(&ps->dst);
-	int x1, y1;
+	struct pd_rot rot;
 	int ret;
 
 	l->fb = fb;
@@ -153,13 +182,13 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 	l->rsrc = ps->src;
 	drm_rect_rotate(&l->rsrc, fb->width << 16, fb->height << 16,
 			ps->rotation);
-	pd_rotated_to_fb(fb, ps->rotation, 0, 0, &l->fx0, &l->fy0);
-	pd_rotated_to_fb(fb, ps->rotation, 1, 0, &x1, &y1);
-	l->fxu = x1 - l->fx0;
-	l->fyu = y1 - l->fy0;
-	pd_rotated_to_fb(fb, ps->rotation, 0, 1, &x1, &y1);
-	l->fxv = x1 - l->fx0;
-	l->fyv = y1 - l->fy0;
+	pd_rotation_map(fb->width, fb->height, ps->rotation, &rot);
+	l->fx0 = rot.x0;
+	l->fy0 = rot.y0;
+	l->fxu = rot.xu;
+	l->fyu = rot.yu;
+	l->fxv = rot.xv;
+	l->fyv = rot.yv;
 
 	l->ucol = kvmalloc_array(w, sizeof(*l->ucol), GFP_KERNEL);
 	if (!l->ucol)

@@ -383,6 +383,20 @@ struct pd_config {
 };
 
 /**
+ * struct pd_rot - framebuffer pixel of rotated-space pixel (u, v):
+ * (@x0 + @xu * u + @xv * v, @y0 + @yu * u + @yv * v), see pd_rotation_map()
+ * @x0: framebuffer column of (0, 0)
+ * @y0: framebuffer row of (0, 0)
+ * @xu: column step per rotated-space column
+ * @yu: row step per rotated-space column
+ * @xv: column step per rotated-space row
+ * @yv: row step per rotated-space row
+ */
+struct pd_rot {
+	int x0, y0, xu, yu, xv, yv;
+};
+
+/**
  * struct pd_wb_job - primedisp's part of a writeback job (its &priv)
  * @node: in &pd_output.wb_jobs from the commit until the composer has
  *	filled the buffer
@@ -556,6 +570,8 @@ u64 pd_pow(u64 x, u32 num, u32 den);
 s32 pd_stage_curve(const u32 *t, s32 v);
 s32 pd_stage_curve_wide(const u32 *t, s32 v);
 int pd_sample(int s1, int s2, unsigned int i, unsigned int n);
+void pd_rotation_map(unsigned int width, unsigned int height,
+		     unsigned int rotation, struct pd_rot *m);
 void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
 	      u16 alpha, u16 mode);
 #endif

@@ -3,8 +3,8 @@
  * primedisp_format_test.c - KUnit tests of the arithmetic that decides
  * every composed pixel: the format readers and writers
  * (primedisp_formats.c), YCbCr to RGB for each encoding and range,
- * chroma subsampling, blending and nearest-neighbour scaling
- * (primedisp_composer.c).
+ * chroma subsampling, blending, nearest-neighbour scaling and the
+ * coordinates of rotated and reflected planes (primedisp_composer.c).
  *
  * The expected values come from the formats' definitions in
  * <drm/drm_fourcc.h> and from the standards' Kr/Kb, computed here with
@@ -544,6 +544,99 @@ static void pd_test_sample(struct kunit *test)
 	}
 }
 
+/* ---- rotation and reflection ----------------------------------------------- */
+
+/*
+ * The framebuffer pixel that rotated-space pixel (@u, @v) shows, in the
+ * uapi's words: the framebuffer is reflected (DRM_MODE_REFLECT_X mirrors
+ * its columns, _Y its rows), then rotated counter-clockwise; undo the
+ * rotation, then the reflection.
+ */
+static void pd_ref_unrotate(int w, int h, unsigned int rotation, int u, int v,
+			    int *x, int *y)
+{
+	int rx, ry;
+
+	switch (rotation & DRM_MODE_ROTATE_MASK) {
+	case DRM_MODE_ROTATE_90:	/* the right column is the top row */
+		rx = w - 1 - v;
+		ry = u;
+		break;
+	case DRM_MODE_ROTATE_180:
+		rx = w - 1 - u;
+		ry = h - 1 - v;
+		break;
+	case DRM_MODE_ROTATE_270:	/* the left column, bottom up, is the top row */
+		rx = v;
+		ry = h - 1 - u;
+		break;
+	default:
+		rx = u;
+		ry = v;
+		break;
+	}
+	*x = rotation & DRM_MODE_REFLECT_X ? w - 1 - rx : rx;
+	*y = rotation & DRM_MODE_REFLECT_Y ? h - 1 - ry : ry;
+}
+
+/* One framebuffer size and rotation: see pd_test_rotation_map(). */
+static void pd_check_rotation(struct kunit *test, int w, int h,
+			      unsigned int rot, u8 *seen)
+{
+	bool swap = rot & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270);
+	int rw = swap ? h : w, rh = swap ? w : h;
+	int u, v, x, y, ex, ey, i;
+	struct pd_rot m;
+
+	pd_rotation_map(w, h, rot, &m);
+	memset(seen, 0, w * h);
+	for (v = 0; v < rh; v++) {
+		for (u = 0; u < rw; u++) {
+			x = m.x0 + m.xu * u + m.xv * v;
+			y = m.y0 + m.yu * u + m.yv * v;
+			pd_ref_unrotate(w, h, rot, u, v, &ex, &ey);
+			KUNIT_EXPECT_EQ_MSG(test, x, ex, "%dx%d rotation 0x%x, (%d,%d)",
+					    w, h, rot, u, v);
+			KUNIT_EXPECT_EQ_MSG(test, y, ey, "%dx%d rotation 0x%x, (%d,%d)",
+					    w, h, rot, u, v);
+			if (x >= 0 && x < w && y >= 0 && y < h)
+				seen[y * w + x]++;
+		}
+	}
+	for (i = 0; i < w * h; i++)
+		KUNIT_EXPECT_EQ_MSG(test, seen[i], 1,
+				    "%dx%d rotation 0x%x: pixel %d shown %u times",
+				    w, h, rot, i, seen[i]);
+}
+
+/*
+ * pd_rotation_map()'s affine steps give, for every rotation with every
+ * reflection and framebuffers of odd, even, square and one-pixel sizes,
+ * the pixel the definition gives, and every framebuffer pixel exactly once.
+ */
+static void pd_test_rotation_map(struct kunit *test)
+{
+	static const unsigned int rots[] = {
+		DRM_MODE_ROTATE_0, DRM_MODE_ROTATE_90,
+		DRM_MODE_ROTATE_180, DRM_MODE_ROTATE_270,
+	};
+	static const unsigned int refl[] = {
+		0, DRM_MODE_REFLECT_X, DRM_MODE_REFLECT_Y,
+		DRM_MODE_REFLECT_X | DRM_MODE_REFLECT_Y,
+	};
+	static const int sizes[][2] = { { 1, 1 }, { 4, 3 }, { 3, 5 }, { 8, 2 }, { 6, 6 } };
+	unsigned int r, f, z;
+	u8 *seen;
+
+	seen = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (z = 0; z < ARRAY_SIZE(sizes); z++)
+		for (r = 0; r < ARRAY_SIZE(rots); r++)
+			for (f = 0; f < ARRAY_SIZE(refl); f++)
+				pd_check_rotation(test, sizes[z][0], sizes[z][1],
+						  rots[r] | refl[f], seen);
+}
+
 static struct kunit_case pd_format_test_cases[] = {
 	KUNIT_CASE_PARAM(pd_test_rgb_read, pd_rgb_gen_params),
 	KUNIT_CASE(pd_test_rgb_write),
@@ -560,6 +653,7 @@ static struct kunit_suite pd_format_test_suite = {
 static struct kunit_case pd_blend_test_cases[] = {
 	KUNIT_CASE(pd_test_blend),
 	KUNIT_CASE(pd_test_sample),
+	KUNIT_CASE(pd_test_rotation_map),
 	{}
 };
 
