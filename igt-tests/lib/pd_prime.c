@@ -267,6 +267,33 @@ long pd_counter_wait(long (*counter)(void), long want, unsigned int timeout_ms)
 	}
 }
 
+struct pd_leaks pd_leaks_now(void)
+{
+	struct pd_leaks l = { pd_gem_objects(), pd_dmabuf_count() };
+
+	return l;
+}
+
+void pd_leaks_expect(struct pd_leaks start, const char *when)
+{
+	double end = pd_now() + 3.0;
+	struct pd_leaks now;
+
+	for (;;) {
+		now = pd_leaks_now();
+		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
+		    pd_now() > end)
+			break;
+		pd_msleep(50);
+	}
+	pd_assert_f(now.objects == start.objects,
+		    "primedisp_objects %s: %ld, was %ld at the start", when, now.objects,
+		    start.objects);
+	pd_assert_f(now.dmabufs == start.dmabufs,
+		    "dma-bufs in the system %s: %ld, was %ld at the start", when, now.dmabufs,
+		    start.dmabufs);
+}
+
 /* ---- data ------------------------------------------------------------------------ */
 
 uint32_t pd_pattern_word(size_t off, uint32_t seed)

@@ -123,6 +123,18 @@ long pd_dmabuf_count(void);
  */
 long pd_counter_wait(long (*counter)(void), long want, unsigned int timeout_ms);
 
+/* Both counters at one moment: the start of a leak check. */
+struct pd_leaks {
+	long objects, dmabufs;
+};
+struct pd_leaks pd_leaks_now(void);
+/*
+ * Assert that both counters came back to @start (waiting up to 3 s:
+ * releases can lag behind close()); @when says at which point, for the
+ * message.
+ */
+void pd_leaks_expect(struct pd_leaks start, const char *when);
+
 /* ---- data ------------------------------------------------------------------------ */
 
 /* Fill @size bytes (multiple of 4) with a pattern that depends on @seed. */

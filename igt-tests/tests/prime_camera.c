@@ -386,41 +386,6 @@ static void *dmabuf_mmap(int dmabuf, size_t size)
 	return ptr;
 }
 
-struct leaks {
-	long objects, dmabufs;
-};
-
-static struct leaks leaks_start(void)
-{
-	struct leaks l = { pd_gem_objects(), pd_dmabuf_count() };
-
-	return l;
-}
-
-/*
- * Both counters must come back to where they were (waiting a little:
- * releases can lag behind close()).  Unreadable counters are not checked.
- */
-static void leaks_expect(struct leaks start, const char *when)
-{
-	double end = pd_now() + 3.0;
-	struct leaks now;
-
-	for (;;) {
-		now = leaks_start();
-		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
-		    pd_now() > end)
-			break;
-		pd_msleep(50);
-	}
-	pd_assert_f(now.objects == start.objects,
-		    "primedisp_objects %s: %ld, was %ld at the start", when, now.objects,
-		    start.objects);
-	pd_assert_f(now.dmabufs == start.dmabufs, "dma-bufs in the system %s: %ld, was %ld "
-		    "at the start", when, now.dmabufs, start.dmabufs);
-}
-
-
 /* Assert that the CRTC shows the CAM_W x CAM_H frame at @p (if it has CRCs). */
 static void assert_shows(struct kms *k, const uint8_t *p, uint32_t pitch, uint32_t format,
 			 const char *what)
@@ -623,12 +588,12 @@ static void camera_to_display(int allocator)
 	uint64_t gem_size;
 	uint8_t *view, *snap;
 	size_t frame_len, view_len;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 	int colours;
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	cam_open(&c, allocator);
 	cam_pick_rgb32(&c, &k);
 	pitch = c.pix.bytesperline;
@@ -712,7 +677,7 @@ static void camera_to_display(int allocator)
 	pd_assert_f(__pd_v4l2_reqbufs(c.fd, V4L2_MEMORY_MMAP, 0) == 0,
 		    "VIDIOC_REQBUFS 0 after primedisp released the buffer failed");
 	cam_close_unload(&c);
-	leaks_expect(leaks0, "after the import was closed");
+	pd_leaks_expect(leaks0, "after the import was closed");
 	klog_check("during the test");
 	close(k.fd);
 }
@@ -825,11 +790,11 @@ static void display_to_camera(int allocator)
 	struct cam c;
 	struct kms k;
 	uint32_t fb = 0;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	cam_open(&c, allocator);
 	cam_pick_rgb32(&c, &k);
 	for (int i = 0; i < CAM_BUFS; i++)
@@ -919,7 +884,7 @@ static void display_to_camera(int allocator)
 	for (int i = 0; i < CAM_BUFS; i++)
 		pdbuf_free(&k, &bufs[i]);
 	cam_close_unload(&c);
-	leaks_expect(leaks0, "after the buffers were freed");
+	pd_leaks_expect(leaks0, "after the buffers were freed");
 	klog_check("during the test");
 	close(k.fd);
 	if (!nusable)
@@ -1075,11 +1040,11 @@ static void test_yuv_formats(void)
 	struct cam c;
 	struct kms k;
 	int tested = 0;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	cam_open(&c, PD_VIVID_VMALLOC);
 	for (size_t i = 0; i < sizeof(yuv_map) / sizeof(yuv_map[0]); i++) {
 		if (!pd_v4l2_has_format(c.fd, yuv_map[i].v4l2)) {
@@ -1091,7 +1056,7 @@ static void test_yuv_formats(void)
 	}
 	pd_require(tested, "vivid offers none of YUYV, UYVY, NV12");
 	cam_close_unload(&c);
-	leaks_expect(leaks0, "after the YUV buffers were freed");
+	pd_leaks_expect(leaks0, "after the YUV buffers were freed");
 	klog_check("during the test");
 	close(k.fd);
 }
@@ -1125,12 +1090,12 @@ static void test_camera_unload_while_scanout(void)
 	size_t frame_len;
 	uint8_t *snap;
 	char *out = NULL;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 	int dmabuf, rc;
 
 	klog_start();
 	kms_open(&k, CAM_W, CAM_H);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	pd_require(leaks0.objects >= 0 && leaks0.dmabufs >= 0,
 		   "primedisp_objects or dma_buf/bufinfo not readable (debugfs not mounted?)");
 	cam_open(&c, PD_VIVID_VMALLOC);
@@ -1179,7 +1144,7 @@ static void test_camera_unload_while_scanout(void)
 	if (pd_kmod_loaded("vivid"))
 		cam_close_unload(&c);
 	pd_assert_f(!pd_kmod_loaded("vivid"), "vivid is still loaded");
-	leaks_expect(leaks0, "after the fb and handle were released");
+	pd_leaks_expect(leaks0, "after the fb and handle were released");
 	klog_check("during the test");
 	free(snap);
 	close(k.fd);

@@ -175,40 +175,6 @@ static uint64_t imported_size(int fd, uint32_t handle)
 	return info.size;
 }
 
-struct leaks {
-	long objects, dmabufs;
-};
-
-static struct leaks leaks_start(void)
-{
-	struct leaks l = { pd_gem_objects(), pd_dmabuf_count() };
-
-	return l;
-}
-
-/*
- * Both counters must come back to where they were (waiting a little:
- * releases can lag behind close()).  Unreadable counters are not checked.
- */
-static void leaks_expect(struct leaks start, const char *when)
-{
-	double end = pd_now() + 3.0;
-	struct leaks now;
-
-	for (;;) {
-		now = leaks_start();
-		if ((now.objects == start.objects && now.dmabufs == start.dmabufs) ||
-		    pd_now() > end)
-			break;
-		pd_msleep(50);
-	}
-	pd_assert_f(now.objects == start.objects,
-		    "primedisp_objects %s: %ld, was %ld at the start", when, now.objects,
-		    start.objects);
-	pd_assert_f(now.dmabufs == start.dmabufs, "dma-bufs in the system %s: %ld, was %ld "
-		    "at the start", when, now.dmabufs, start.dmabufs);
-}
-
 /* ---- pixels ------------------------------------------------------------------------ */
 
 /* A pattern in which every pixel of the frame differs from its neighbours. */
@@ -322,11 +288,11 @@ static void test_import_udmabuf(void)
 	uint8_t *mem;
 	int dev, memfd, dmabuf;
 	struct kms k;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 
 	dev = open_udmabuf();
 	kms_open(&k);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 
 	/* Plain memory: a memfd that may not shrink, as udmabuf requires. */
 	mem = pd_udmabuf_memfd("primedisp-udmabuf", FB_SIZE, &memfd);
@@ -356,7 +322,7 @@ static void test_import_udmabuf(void)
 	munmap(mem, FB_SIZE);
 	close(memfd);
 	close(dev);
-	leaks_expect(leaks0, "after everything was closed");
+	pd_leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
@@ -366,11 +332,11 @@ static void test_import_dma_heap(void)
 	uint8_t *mem;
 	struct kms k;
 	int dmabuf;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 
 	require_heap();
 	kms_open(&k);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	dmabuf = heap_alloc(FB_SIZE);
 
 	mem = mmap(NULL, FB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
@@ -403,7 +369,7 @@ static void test_import_dma_heap(void)
 	pd_assert(drmCloseBufferHandle(k.fd, handle) == 0);
 	munmap(mem, FB_SIZE);
 	close(dmabuf);
-	leaks_expect(leaks0, "after everything was closed");
+	pd_leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
@@ -413,11 +379,11 @@ static void test_heap_too_small(void)
 	uint32_t small, exact, fb = 0;
 	int small_buf, exact_buf;
 	struct kms k;
-	struct leaks leaks0;
+	struct pd_leaks leaks0;
 
 	require_heap();
 	kms_open(&k);
-	leaks0 = leaks_start();
+	leaks0 = pd_leaks_now();
 	small_buf = heap_alloc(FB_SIZE - page);
 
 	/* Importing works; the framebuffer does not fit. */
@@ -439,7 +405,7 @@ static void test_heap_too_small(void)
 	pd_assert(drmCloseBufferHandle(k.fd, exact) == 0);
 	close(small_buf);
 	close(exact_buf);
-	leaks_expect(leaks0, "after everything was closed");
+	pd_leaks_expect(leaks0, "after everything was closed");
 	close(k.fd);
 }
 
