@@ -25,6 +25,7 @@
 
 #include "pdtest.h"
 #include "pd_prime.h"
+#include "pd_vgem.h"
 
 #define BO_SIZE		(256 * 1024)
 
@@ -485,25 +486,13 @@ static void test_reimport(void)
 	close(fd2);
 }
 
-static int open_vgem(void)
-{
-	int fd = pd_try_open_card("vgem");
-
-	if (fd < 0) {
-		pd_run_cmd(NULL, "modprobe vgem");
-		fd = pd_try_open_card("vgem");
-	}
-	pd_require(fd >= 0, "no vgem device (modprobe vgem failed) to import from");
-	return fd;
-}
-
 /*
  * A vgem buffer imported into primedisp: primedisp hands out the very same
  * dma-buf again, and mapping it reaches vgem's pages in both directions.
  */
 static void test_import(void)
 {
-	int vgem = open_vgem(), fd = pd_open_render(NULL);
+	int vgem = pd_vgem_open(), fd = pd_open_render(NULL);
 	uint32_t vh, h, pitch;
 	uint64_t vsize;
 	int vbuf, pbuf;

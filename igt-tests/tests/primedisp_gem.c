@@ -31,6 +31,7 @@
 #include "pd_atomic.h"
 #include "pd_crc.h"
 #include "pd_prime.h"
+#include "pd_vgem.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(a, b)	(((a) + (b) - 1) / (b))
@@ -901,21 +902,9 @@ static void test_info_exported(void)
 	close(fd);
 }
 
-static int open_vgem(void)
-{
-	int fd = pd_try_open_card("vgem");
-
-	if (fd < 0) {
-		pd_run_cmd(NULL, "modprobe vgem");
-		fd = pd_try_open_card("vgem");
-	}
-	pd_require(fd >= 0, "no vgem device (modprobe vgem failed) to import from");
-	return fd;
-}
-
 static void test_info_imported(void)
 {
-	int vgem = open_vgem(), fd = pd_open_card(NULL);
+	int vgem = pd_vgem_open(), fd = pd_open_card(NULL);
 	long before = objects_or_skip();
 	uint32_t vh, h, pitch, flags, got = 0;
 	uint64_t vsize, size, offset;
