@@ -5,6 +5,7 @@
 #ifndef PD_KMS_H
 #define PD_KMS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <xf86drmMode.h>
 
@@ -23,5 +24,11 @@ struct pd_kms_output {
 
 /* Fill @out from the first connected connector of @fd; asserts there is one. */
 void pd_kms_find_output(int fd, struct pd_kms_output *out);
+/*
+ * Fill @out from the first connected connector of @fd that offers a @w x @h
+ * mode and has a CRTC (any its encoders can use), with that mode; false if
+ * there is none.
+ */
+bool pd_kms_find_output_mode(int fd, uint32_t w, uint32_t h, struct pd_kms_output *out);
 
 #endif

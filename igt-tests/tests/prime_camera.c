@@ -37,6 +37,7 @@
 #include <drm/primedisp_drm.h>
 
 #include "pd_crc.h"
+#include "pd_kms.h"
 #include "pd_prime.h"
 #include "pdtest.h"
 #include "pd_v4l2.h"
@@ -151,53 +152,21 @@ static bool plane_is_primary(int fd, uint32_t plane_id)
 /* Open primedisp's card node as master and pick a pipe with a @w x @h mode. */
 static void kms_open(struct kms *k, uint32_t w, uint32_t h)
 {
+	struct pd_kms_output out;
 	drmModePlaneRes *planes;
-	drmModeRes *res;
-	bool found = false;
 
 	memset(k, 0, sizeof(*k));
-	k->crtc_idx = -1;
 	k->fd = pd_open_card(NULL);
 	if (!drmIsMaster(k->fd))
 		pd_require(drmSetMaster(k->fd) == 0, "cannot become DRM master of primedisp");
 	pd_assert(drmSetClientCap(k->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0);
 
-	res = drmModeGetResources(k->fd);
-	pd_assert_f(res, "drmModeGetResources failed");
-	for (int i = 0; i < res->count_connectors && !found; i++) {
-		drmModeConnector *c = drmModeGetConnector(k->fd, res->connectors[i]);
-		uint32_t possible = 0;
-
-		if (!c)
-			continue;
-		for (int m = 0; c->connection == DRM_MODE_CONNECTED && m < c->count_modes; m++) {
-			if (c->modes[m].hdisplay == w && c->modes[m].vdisplay == h) {
-				k->mode = c->modes[m];
-				found = true;
-				break;
-			}
-		}
-		for (int e = 0; found && e < c->count_encoders; e++) {
-			drmModeEncoder *enc = drmModeGetEncoder(k->fd, c->encoders[e]);
-
-			if (enc)
-				possible |= enc->possible_crtcs;
-			drmModeFreeEncoder(enc);
-		}
-		for (int j = 0; found && j < res->count_crtcs; j++) {
-			if (possible & (1u << j)) {
-				k->crtc = res->crtcs[j];
-				k->crtc_idx = j;
-				break;
-			}
-		}
-		if (found)
-			k->conn = c->connector_id;
-		drmModeFreeConnector(c);
-	}
-	drmModeFreeResources(res);
-	pd_assert_f(found, "no connected primedisp connector offers a %ux%u mode", w, h);
-	pd_assert_f(k->crtc_idx >= 0, "no CRTC for connector %u", k->conn);
+	pd_assert_f(pd_kms_find_output_mode(k->fd, w, h, &out),
+		    "no connected primedisp connector with a CRTC offers a %ux%u mode", w, h);
+	k->conn = out.conn;
+	k->crtc = out.crtc;
+	k->crtc_idx = out.crtc_index;
+	k->mode = out.mode;
 
 	planes = drmModeGetPlaneResources(k->fd);
 	pd_assert_f(planes, "drmModeGetPlaneResources failed");

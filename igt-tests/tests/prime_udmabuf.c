@@ -28,6 +28,7 @@
 #include <drm/primedisp_drm.h>
 
 #include "pd_crc.h"
+#include "pd_kms.h"
 #include "pd_prime.h"
 #include "pdtest.h"
 
@@ -52,50 +53,19 @@ struct kms {
 /* Open primedisp's card node as master and pick a pipe with a FB_W x FB_H mode. */
 static void kms_open(struct kms *k)
 {
-	drmModeRes *res;
-	bool found = false;
+	struct pd_kms_output out;
 
 	memset(k, 0, sizeof(*k));
 	k->fd = pd_open_card(NULL);
 	if (!drmIsMaster(k->fd))
 		pd_require(drmSetMaster(k->fd) == 0, "cannot become DRM master of primedisp");
 
-	res = drmModeGetResources(k->fd);
-	pd_assert_f(res, "drmModeGetResources failed");
-	for (int i = 0; i < res->count_connectors && !k->crtc; i++) {
-		drmModeConnector *c = drmModeGetConnector(k->fd, res->connectors[i]);
-		uint32_t possible = 0;
-
-		if (!c)
-			continue;
-		found = false;
-		for (int m = 0; c->connection == DRM_MODE_CONNECTED && m < c->count_modes; m++) {
-			if (c->modes[m].hdisplay == FB_W && c->modes[m].vdisplay == FB_H) {
-				k->mode = c->modes[m];
-				found = true;
-				break;
-			}
-		}
-		for (int e = 0; found && e < c->count_encoders; e++) {
-			drmModeEncoder *enc = drmModeGetEncoder(k->fd, c->encoders[e]);
-
-			if (enc)
-				possible |= enc->possible_crtcs;
-			drmModeFreeEncoder(enc);
-		}
-		for (int j = 0; found && j < res->count_crtcs; j++) {
-			if (possible & (1u << j)) {
-				k->crtc = res->crtcs[j];
-				k->crtc_idx = j;
-				k->conn = c->connector_id;
-				break;
-			}
-		}
-		drmModeFreeConnector(c);
-	}
-	drmModeFreeResources(res);
-	pd_assert_f(k->crtc, "no connected primedisp connector with a CRTC offers %ux%u",
-		    FB_W, FB_H);
+	pd_assert_f(pd_kms_find_output_mode(k->fd, FB_W, FB_H, &out),
+		    "no connected primedisp connector with a CRTC offers %ux%u", FB_W, FB_H);
+	k->conn = out.conn;
+	k->crtc = out.crtc;
+	k->crtc_idx = out.crtc_index;
+	k->mode = out.mode;
 }
 
 static uint32_t crtc_fb(struct kms *k)
