@@ -51,24 +51,39 @@ uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 	return id;
 }
 
-uint64_t pd_prop_get(int fd, uint32_t obj, uint32_t type, const char *name)
+bool __pd_prop_get(int fd, uint32_t obj, uint32_t type, const char *name, uint64_t *value)
 {
 	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
-	uint64_t v = 0;
 	bool found = false;
 
 	for (uint32_t i = 0; props && i < props->count_props && !found; i++) {
 		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
 
 		if (p && !strcmp(p->name, name)) {
-			v = props->prop_values[i];
+			*value = props->prop_values[i];
 			found = true;
 		}
 		drmModeFreeProperty(p);
 	}
 	drmModeFreeObjectProperties(props);
-	pd_assert_f(found, "object %u has no property \"%s\"", obj, name);
+	return found;
+}
+
+uint64_t pd_prop_get(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	uint64_t v = 0;
+
+	pd_assert_f(__pd_prop_get(fd, obj, type, name, &v),
+		    "object %u has no property \"%s\"", obj, name);
 	return v;
+}
+
+bool pd_plane_is_primary(int fd, uint32_t plane_id)
+{
+	uint64_t type;
+
+	return __pd_prop_get(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &type) &&
+	       type == DRM_PLANE_TYPE_PRIMARY;
 }
 
 void pd_req_add(drmModeAtomicReqPtr req, int fd, uint32_t obj, uint32_t type,

@@ -61,8 +61,12 @@ void pd_display_use_mode(struct pd_display *d, int w, int h);
 
 /* Property id of @name on object @obj of @type, 0 if it has none. */
 uint32_t pd_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
+/* Current value of the property into *@value; false if @obj has none. */
+bool __pd_prop_get(int fd, uint32_t obj, uint32_t type, const char *name, uint64_t *value);
 /* Current value of the property (asserts it exists). */
 uint64_t pd_prop_get(int fd, uint32_t obj, uint32_t type, const char *name);
+/* Is plane @plane_id of type DRM_PLANE_TYPE_PRIMARY? */
+bool pd_plane_is_primary(int fd, uint32_t plane_id);
 /* Add a property to @req (asserts it exists). */
 void pd_req_add(drmModeAtomicReqPtr req, int fd, uint32_t obj, uint32_t type,
 		const char *name, uint64_t value);

@@ -148,20 +148,9 @@ static const struct {
 
 static uint64_t prop_value(int fd, uint32_t obj, uint32_t type, const char *name, bool *found)
 {
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
 	uint64_t value = 0;
 
-	*found = false;
-	for (uint32_t i = 0; props && i < props->count_props && !*found; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name)) {
-			value = props->prop_values[i];
-			*found = true;
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
+	*found = __pd_prop_get(fd, obj, type, name, &value);
 	return value;
 }
 

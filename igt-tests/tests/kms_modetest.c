@@ -11,6 +11,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "pd_atomic.h"
 #include "pdtest.h"
 
 #define MODETEST	"/usr/bin/modetest"
@@ -154,23 +155,6 @@ struct pipe_sel {
 	int crtc_idx;
 };
 
-static bool plane_is_primary(int fd, uint32_t plane_id)
-{
-	drmModeObjectProperties *props =
-		drmModeObjectGetProperties(fd, plane_id, DRM_MODE_OBJECT_PLANE);
-	bool primary = false;
-
-	for (uint32_t i = 0; props && i < props->count_props; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, "type"))
-			primary = props->prop_values[i] == DRM_PLANE_TYPE_PRIMARY;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return primary;
-}
-
 /*
  * A connected connector offering @w x @h, a CRTC for it and (if @need_plane)
  * the CRTC's primary plane.
@@ -227,7 +211,7 @@ static struct pipe_sel select_pipe(int fd, int w, int h, bool need_plane)
 		drmModePlane *p = drmModeGetPlane(fd, planes->planes[i]);
 
 		if (p && (p->possible_crtcs & (1u << sel.crtc_idx)) &&
-		    plane_is_primary(fd, p->plane_id))
+		    pd_plane_is_primary(fd, p->plane_id))
 			sel.plane = p->plane_id;
 		drmModeFreePlane(p);
 	}

@@ -38,6 +38,7 @@
 
 #include "pd_crc.h"
 #include "pd_kms.h"
+#include "pd_atomic.h"
 #include "pd_prime.h"
 #include "pdtest.h"
 #include "pd_v4l2.h"
@@ -132,23 +133,6 @@ struct kms {
 	drmModeModeInfo mode;
 };
 
-static bool plane_is_primary(int fd, uint32_t plane_id)
-{
-	drmModeObjectProperties *props =
-		drmModeObjectGetProperties(fd, plane_id, DRM_MODE_OBJECT_PLANE);
-	bool primary = false;
-
-	for (uint32_t i = 0; props && i < props->count_props; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, "type"))
-			primary = props->prop_values[i] == DRM_PLANE_TYPE_PRIMARY;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return primary;
-}
-
 /* Open primedisp's card node as master and pick a pipe with a @w x @h mode. */
 static void kms_open(struct kms *k, uint32_t w, uint32_t h)
 {
@@ -174,7 +158,7 @@ static void kms_open(struct kms *k, uint32_t w, uint32_t h)
 		drmModePlane *p = drmModeGetPlane(k->fd, planes->planes[i]);
 
 		if (p && (p->possible_crtcs & (1u << k->crtc_idx)) &&
-		    plane_is_primary(k->fd, p->plane_id))
+		    pd_plane_is_primary(k->fd, p->plane_id))
 			k->primary = p->plane_id;
 		drmModeFreePlane(p);
 	}
