@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * primedisp_drv.h - shared definitions of the primedisp DRM driver.
+ * primedisp_drv.h - the primedisp device and its outputs: the driver's
+ * limits, the device, output and CRTC state structures, and the functions
+ * that build an output (primedisp_{drv,config,output,crtc,connector,
+ * writeback,crc,plane}.c).  It includes the headers of the other modules.
  *
  * Copyright (C) 2026 The primedisp authors
  */
@@ -27,6 +30,10 @@
 #include <drm/drm_writeback.h>
 
 #include "primedisp_compat.h"
+#include "primedisp_color.h"
+#include "primedisp_composer.h"
+#include "primedisp_formats.h"
+#include "primedisp_gem.h"
 
 #define PD_DRIVER_NAME		"primedisp"
 #define PD_OF_COMPATIBLE	"primedisp,virtual-display"
@@ -46,26 +53,8 @@
 /* Longest wait for the end of a frame when a CRTC is turned off. */
 #define PD_DISABLE_WAIT_US	50000
 
-/* Most planes one CRTC composes, and the planes each output gets. */
-#define PD_MAX_PLANES		8
+/* Overlay planes each output gets (besides its primary and cursor). */
 #define PD_NUM_OVERLAYS		2
-
-/*
- * Colour management: entries of the degamma and gamma LUTs, and of the
- * legacy gamma table (a GAMMA_LUT of that size is accepted too).
- */
-#define PD_DEGAMMA_LUT_SIZE	1024
-#define PD_GAMMA_LUT_SIZE	1024
-#define PD_LEGACY_GAMMA_SIZE	256
-
-/*
- * Plane colour pipelines (kernels with COLOR_PIPELINE): the most stages a
- * pipeline has, the entries of its 1D LUT and the points per axis of its
- * 3D LUT.
- */
-#define PD_MAX_STAGES		8
-#define PD_STAGE_LUT1D_SIZE	4096
-#define PD_STAGE_LUT3D_SIZE	17
 
 /*
  * The cursor size reported through DRM_CAP_CURSOR_WIDTH/HEIGHT.  It is
@@ -81,261 +70,6 @@
 
 /* Most outputs (CRTC + encoder + connector + writeback) one device has. */
 #define PD_MAX_OUTPUTS		4
-
-/* Largest buffer primedisp allocates (GEM_CREATE and dumb buffers). */
-#define PD_GEM_MAX_SIZE		SZ_1G
-
-/*
- * Default and largest budget of buffers unprivileged clients may hold
- * (module parameter client_budget_mb): see pd_gem_charge().  At most half
- * of the mmap-offset space the card and render nodes share (1 TiB on
- * 64-bit), so that the display's master always has the other half.
- */
-#define PD_CLIENT_BUDGET_MB	65536
-#define PD_CLIENT_BUDGET_MAX_MB \
-	((u32)(((u64)DRM_FILE_PAGE_OFFSET_SIZE << PAGE_SHIFT) / 2 / SZ_1M))
-
-/**
- * struct pd_gem_object - a primedisp buffer
- * @base: the shmem GEM object doing all the work
- * @flags: PRIMEDISP_GEM_CREATE_* flags given at creation (0 for dumb
- *	buffers and imports)
- * @counted: counted in primedisp's live objects (debugfs primedisp_objects)
- * @charged: bytes charged to the device's budget for unprivileged clients
- *	(&pd_device.client_bytes), given back when the object is freed
- * @export_lock: guards @exports
- * @exports: the importers' DMA mappings of the buffer (struct pd_export_map),
- *	which CPU access through the dma-buf keeps coherent
- */
-struct pd_gem_object {
-	struct drm_gem_shmem_object base;
-	u32 flags;
-	bool counted;
-	u64 charged;
-	struct mutex export_lock;	/* guards @exports */
-	struct list_head exports;
-};
-
-static inline struct pd_gem_object *to_pd_gem(struct drm_gem_object *obj)
-{
-	return container_of(obj, struct pd_gem_object, base.base);
-}
-
-/**
- * struct pd_px - one pixel in the composer's working format
- * @a: alpha, 0 (transparent) to 0xffff (opaque)
- * @r: red, 16 bits
- * @g: green, 16 bits
- * @b: blue, 16 bits
- */
-struct pd_px {
-	u16 a, r, g, b;
-};
-
-/**
- * struct pd_src - a framebuffer mapped for the CPU, ready to be read
- * @vaddr: address of each colour plane's first pixel (offsets applied)
- * @pitch: bytes per row of each colour plane
- * @info: the framebuffer's format
- * @encoding: YCbCr encoding (enum drm_color_encoding) for YUV formats
- * @range: YCbCr range (enum drm_color_range) for YUV formats
- */
-struct pd_src {
-	const u8 *vaddr[DRM_FORMAT_MAX_PLANES];
-	unsigned int pitch[DRM_FORMAT_MAX_PLANES];
-	const struct drm_format_info *info;
-	unsigned int encoding;
-	unsigned int range;
-};
-
-/**
- * enum pd_stage_kind - what one stage of a plane's colour pipeline does
- * @PD_STAGE_CURVE: a named 1D curve, through a table (&pd_stage.curve)
- * @PD_STAGE_LUT1D: a 1D LUT of struct drm_color_lut32, interpolated
- *	linearly
- * @PD_STAGE_CTM: a 3x4 matrix (&pd_stage.m, Q16)
- * @PD_STAGE_MULT: a multiplier (the first of &pd_stage.m, Q16)
- * @PD_STAGE_LUT3D: a 3D LUT of struct drm_color_lut32, interpolated
- *	tetrahedrally
- * @PD_STAGE_CURVE_WIDE: a named 1D curve of inputs from 0 to 125.0,
- *	through a log-spaced table (&pd_stage.curve, see PD_CURVE_WIDE_POINTS)
- */
-enum pd_stage_kind {
-	PD_STAGE_CURVE,
-	PD_STAGE_LUT1D,
-	PD_STAGE_CTM,
-	PD_STAGE_MULT,
-	PD_STAGE_LUT3D,
-	PD_STAGE_CURVE_WIDE,
-};
-
-/*
- * A sampled 1D curve: PD_CURVE_POINTS outputs (65535 is 1.0, and may be
- * above) for the inputs i * 65535 / 4096, then PD_CURVE_TOE outputs for
- * the inputs 0 to PD_CURVE_TOE - 1 themselves (the first 16 intervals),
- * where a curve with no linear toe (gamma 2.2's inverse) is too steep to
- * interpolate: with 16 there, it was off by 26/65535 at input 23.
- */
-#define PD_CURVE_POINTS		4097
-#define PD_CURVE_TOE		256
-
-/*
- * A sampled 1D curve of inputs from 0 to PD_CURVE_WIDE_MAX (125.0, PQ's
- * range): the outputs for the inputs 0 to 63 themselves, then 64 evenly
- * spaced points per octave, [2^k, 2^(k+1)) for k = 6 to 22, then the
- * output at 2^23.  Evenly spaced points over the whole range would miss
- * PQ's inverse near 0, which is steep there.
- */
-#define PD_CURVE_WIDE_SEG	64
-#define PD_CURVE_WIDE_OCT0	6
-#define PD_CURVE_WIDE_OCTS	17
-#define PD_CURVE_WIDE_POINTS	(BIT(PD_CURVE_WIDE_OCT0) + \
-				 PD_CURVE_WIDE_OCTS * PD_CURVE_WIDE_SEG + 1)
-#define PD_CURVE_WIDE_MAX	(125 * 65535)
-
-/**
- * enum pd_curve - the named 1D curves primedisp_curve.c samples
- * @PD_CURVE_SRGB_EOTF: sRGB, encoded to linear
- * @PD_CURVE_SRGB_INV_EOTF: sRGB, linear to encoded
- * @PD_CURVE_PQ_125_EOTF: SMPTE ST 2084, output 0 to 125.0
- * @PD_CURVE_BT2020_INV_OETF: BT.2020 (and BT.709), encoded to linear
- * @PD_CURVE_BT2020_OETF: BT.2020, linear to encoded
- * @PD_CURVE_GAMMA22: x^2.2
- * @PD_CURVE_GAMMA22_INV: x^(1/2.2)
- * @PD_CURVE_PQ_125_INV_EOTF: SMPTE ST 2084's inverse, input 0 to 125.0 (a
- *	wide curve: see PD_CURVE_WIDE_POINTS)
- * @PD_CURVE_COUNT: how many there are
- */
-enum pd_curve {
-	PD_CURVE_SRGB_EOTF,
-	PD_CURVE_SRGB_INV_EOTF,
-	PD_CURVE_PQ_125_EOTF,
-	PD_CURVE_BT2020_INV_OETF,
-	PD_CURVE_BT2020_OETF,
-	PD_CURVE_GAMMA22,
-	PD_CURVE_GAMMA22_INV,
-	PD_CURVE_PQ_125_INV_EOTF,
-	PD_CURVE_COUNT
-};
-
-/* Is @c sampled as a wide curve (PD_CURVE_WIDE_POINTS)? */
-static inline bool pd_curve_is_wide(enum pd_curve c)
-{
-	return c == PD_CURVE_PQ_125_INV_EOTF;
-}
-
-/**
- * struct pd_stage - an enabled stage of a plane's colour pipeline, as a
- * commit left it
- * @kind: enum pd_stage_kind
- * @size: LUT entries (1D) or points per axis (3D)
- * @curve: the sampled curve (PD_STAGE_CURVE, see PD_CURVE_POINTS; or
- *	PD_STAGE_CURVE_WIDE, see PD_CURVE_WIDE_POINTS)
- * @data: the LUT blob (a reference), or NULL
- * @m: matrix rows (PD_STAGE_CTM) or the multiplier (first), signed Q16,
- *	clamped
- */
-struct pd_stage {
-	u8 kind;
-	u32 size;
-	const u32 *curve;
-	struct drm_property_blob *data;
-	s32 m[12];
-};
-
-/**
- * struct pd_pipeline - the enabled stages of a plane's colour pipeline
- * @n: number of stages in @st
- * @st: the stages, in order
- */
-struct pd_pipeline {
-	unsigned int n;
-	struct pd_stage st[PD_MAX_STAGES];
-};
-
-/**
- * struct pd_snap_plane - a visible plane as a commit left it
- * @plane: the plane
- * @fb: its framebuffer (a reference is held)
- * @src: source rectangle, 16.16, framebuffer coordinates
- * @dst: destination on the CRTC, clipped
- * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
- * @alpha: plane alpha
- * @blend: DRM_MODE_BLEND_*
- * @zpos: normalized zpos
- * @encoding: enum drm_color_encoding
- * @range: enum drm_color_range
- * @pipe: its colour pipeline (no stages if none is selected)
- */
-struct pd_snap_plane {
-	struct drm_plane *plane;
-	struct drm_framebuffer *fb;
-	struct drm_rect src, dst;
-	unsigned int rotation;
-	u16 alpha, blend;
-	unsigned int zpos, encoding, range;
-	struct pd_pipeline pipe;
-};
-
-/**
- * struct pd_snapshot - what an output shows, for the composer
- * @ref: the output and running compositions hold references
- * @active: the CRTC is on
- * @width: mode width
- * @height: mode height
- * @nplanes: number of entries in @planes
- * @planes: the visible planes, sorted by zpos, bottom first
- * @degamma_lut: the CRTC's DEGAMMA_LUT blob (a reference), or NULL
- * @ctm: its CTM blob (a reference), or NULL
- * @gamma_lut: its GAMMA_LUT blob (a reference), or NULL
- */
-struct pd_snapshot {
-	struct kref ref;
-	bool active;
-	int width, height;
-	unsigned int nplanes;
-	struct pd_snap_plane planes[PD_MAX_PLANES];
-	struct drm_property_blob *degamma_lut;
-	struct drm_property_blob *ctm;
-	struct drm_property_blob *gamma_lut;
-};
-
-/* Largest CTM coefficient magnitude, in the composer's Q16 (< 32768.0). */
-#define PD_CTM_MAX	0x7fffffffLL
-
-/**
- * struct pd_lut_table - a CRTC LUT looked up once for every 16-bit input
- * @blob: the LUT blob the table was made from (a reference), or NULL
- * @t: 3 * 65536 outputs, red's, green's and blue's, or NULL
- */
-struct pd_lut_table {
-	struct drm_property_blob *blob;
-	u16 *t;
-};
-
-/**
- * struct pd_color - a snapshot's colour stages, ready for the composer
- * @degamma: degamma LUT entries, or NULL
- * @degamma_n: number of @degamma entries
- * @gamma: gamma LUT entries, or NULL
- * @gamma_n: number of @gamma entries
- * @degamma_t: @degamma as a table (struct pd_lut_table), or NULL
- * @gamma_t: @gamma as a table, or NULL
- * @ctm: CTM coefficients, row-major, signed Q16 (clamped)
- * @has_ctm: apply @ctm
- * @active: any stage is on
- */
-struct pd_color {
-	const struct drm_color_lut *degamma;
-	unsigned int degamma_n;
-	const struct drm_color_lut *gamma;
-	unsigned int gamma_n;
-	const u16 *degamma_t;
-	const u16 *gamma_t;
-	s64 ctm[9];
-	bool has_ctm;
-	bool active;
-};
 
 /**
  * struct pd_crtc_state - primedisp's CRTC state
@@ -380,20 +114,6 @@ struct pd_config {
 	int connector_type;
 	bool fbdev;
 	u64 client_budget;
-};
-
-/**
- * struct pd_rot - framebuffer pixel of rotated-space pixel (u, v):
- * (@x0 + @xu * u + @xv * v, @y0 + @yu * u + @yv * v), see pd_rotation_map()
- * @x0: framebuffer column of (0, 0)
- * @y0: framebuffer row of (0, 0)
- * @xu: column step per rotated-space column
- * @yu: row step per rotated-space column
- * @xv: column step per rotated-space row
- * @yv: row step per rotated-space row
- */
-struct pd_rot {
-	int x0, y0, xu, yu, xv, yv;
 };
 
 /**
@@ -533,74 +253,10 @@ void pd_writeback_flush(struct pd_output *out);
 struct drm_plane *pd_plane_create(struct pd_device *pd,
 				  enum drm_plane_type type,
 				  unsigned int index, unsigned int zpos);
-
-extern const u32 pd_plane_formats[];
-extern const unsigned int pd_num_plane_formats;
-extern const u32 pd_writeback_formats[];
-extern const unsigned int pd_num_writeback_formats;
-bool pd_format_supported(u32 format);
-bool pd_format_width_ok(const struct drm_format_info *info, u32 width);
-void pd_read_pixels(const struct pd_src *s, unsigned int x, unsigned int y,
-		    unsigned int n, struct pd_px *out);
-void pd_write_pixels(u32 format, const struct pd_px *in, unsigned int n,
-		     u8 *dst);
-void pd_crc_line(const struct pd_px *in, unsigned int n, u8 *dst);
-
-int pd_color_init(struct drm_crtc *crtc);
-int pd_color_check(struct drm_crtc_state *state);
-void pd_color_snapshot(struct pd_snapshot *snap,
-		       const struct drm_crtc_state *state);
-void pd_color_snapshot_copy(struct pd_snapshot *snap,
-			    const struct pd_snapshot *src);
-void pd_color_snapshot_release(struct pd_snapshot *snap);
-bool pd_color_prepare(struct pd_color *c, const struct pd_snapshot *snap);
-void pd_color_apply(const struct pd_color *c, struct pd_px *px, unsigned int n);
-void pd_color_expand(struct pd_color *c, const struct pd_snapshot *snap,
-		     struct pd_lut_table *tables);
-void pd_color_tables_release(struct pd_lut_table *tables);
-s64 pd_ctm_coeff(u64 v);
-void pd_pipeline_copy(struct pd_pipeline *dst, const struct pd_pipeline *src);
-void pd_pipeline_release(struct pd_pipeline *pipe);
-void pd_pipeline_apply(const struct pd_pipeline *pipe, struct pd_px *px,
-		       unsigned int n);
-void pd_curve_fill(enum pd_curve c, u32 *t);
-#if IS_ENABLED(CONFIG_KUNIT)
-/* Visible to the unit tests alone (drm/tests/). */
-u64 pd_pow(u64 x, u32 num, u32 den);
-s32 pd_stage_curve(const u32 *t, s32 v);
-s32 pd_stage_curve_wide(const u32 *t, s32 v);
-int pd_sample(int s1, int s2, unsigned int i, unsigned int n);
-void pd_rotation_map(unsigned int width, unsigned int height,
-		     unsigned int rotation, struct pd_rot *m);
-void pd_blend(struct pd_px *acc, const struct pd_px *px, unsigned int n,
-	      u16 alpha, u16 mode);
-#endif
-
-int pd_composer_init(struct pd_output *out);
-void pd_composer_vblank(struct pd_output *out);
-void pd_composer_wait(struct pd_output *out);
-int pd_composer_check(struct drm_crtc_state *state);
-void pd_composer_commit(struct pd_output *out, struct drm_atomic_commit *state);
-void pd_composer_plane_update(struct pd_output *out, struct drm_plane *plane,
-			      struct drm_atomic_commit *state);
 int pd_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 			      size_t *values_cnt);
 int pd_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
 const char *const *pd_crtc_get_crc_sources(struct drm_crtc *crtc,
 					   size_t *count);
-
-struct drm_gem_object *pd_gem_prime_import(struct drm_device *drm,
-					   struct dma_buf *dma_buf);
-struct drm_gem_object *pd_gem_create_object(struct drm_device *drm,
-					    size_t size);
-int pd_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
-		       struct drm_mode_create_dumb *args);
-int pd_gem_create_ioctl(struct drm_device *drm, void *data,
-			struct drm_file *file);
-int pd_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
-			     struct drm_file *file);
-int pd_gem_info_ioctl(struct drm_device *drm, void *data,
-		      struct drm_file *file);
-void pd_debugfs_init(struct drm_minor *minor);
 
 #endif /* PRIMEDISP_DRV_H */
