@@ -88,7 +88,11 @@ struct bench_stats bench_stats(double *v, int n);
 /* "RESULT name median min max unit" for scripts/bench.sh. */
 void bench_result(const char *name, const char *unit, double *v, int n);
 
-/* primedisp's debugfs primedisp_composer counters; false if absent. */
+/*
+ * The composer's frames, bytes read and nanoseconds since the process first
+ * asked, from its tracepoint (igt-tests/lib/pd_compose_trace.h); false if
+ * tracefs or the tracepoint is absent.
+ */
 bool bench_composer_counters(const struct bench_dev *d, long long *frames,
 			     long long *bytes, long long *ns);
 

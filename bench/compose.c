@@ -13,7 +13,7 @@
  *   the process that set them.  Each run reads the CRTC's
  *   CRCs for SECONDS, so the driver composes a frame at every vblank (or
  *   back to back when it cannot keep up).  Per-frame time comes from:
- *    - primedisp's debugfs primedisp_composer counters (time_ns / frames),
+ *    - primedisp's tracepoint primedisp_compose (ns of each frame),
  *    - function_graph tracing of FUNCTION, the driver's composer work
  *      function, if given: the same yardstick for every driver.
  *

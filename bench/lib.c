@@ -19,6 +19,7 @@
 
 #include <drm_fourcc.h>
 
+#include "../igt-tests/lib/pd_compose_trace.h"
 #include "bench.h"
 
 void bench_die(const char *fmt, ...)
@@ -381,16 +382,6 @@ void bench_result(const char *name, const char *unit, double *v, int n)
 bool bench_composer_counters(const struct bench_dev *d, long long *frames,
 			     long long *bytes, long long *ns)
 {
-	char path[128];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "%s/primedisp_composer", d->debugfs);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	*ns = 0;
-	n = fscanf(f, "frames %lld bytes_read %lld time_ns %lld", frames, bytes, ns);
-	fclose(f);
-	return n >= 2;
+	(void)d;
+	return pd_compose_trace_read(frames, bytes, ns);
 }

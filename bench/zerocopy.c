@@ -5,7 +5,7 @@
  * pdbench zerocopy WxH FLIPS RUNS
  *   FLIPS page flips between two WxH XRGB8888 framebuffers on primedisp's
  *   first output, no CRC reader and no writeback job: the bytes the
- *   composer read per flip (debugfs primedisp_composer, must be 0) and
+ *   composer read per flip (tracepoint primedisp_compose, must be 0) and
  *   this process's CPU time per flip (commit ioctl and event).
  *
  * pdbench cputime NAME FRAMES RUNS -- COMMAND [ARGS...]
@@ -65,7 +65,7 @@ int bench_zerocopy(int argc, char **argv)
 
 	for (int r = 0; r < runs; r++) {
 		if (!bench_composer_counters(&d, &f0, &b0, &n0))
-			bench_die("no primedisp_composer in %s", d.debugfs);
+			bench_die("no tracefs or no primedisp:primedisp_compose tracepoint");
 		cpu0 = bench_cpu();
 		for (int i = 0; i < flips; i++) {
 			req = drmModeAtomicAlloc();

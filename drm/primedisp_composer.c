@@ -47,6 +47,7 @@
 #include <kunit/visibility.h>
 
 #include "primedisp_drv.h"
+#include "primedisp_trace.h"
 
 /*
  * The direction of every CPU access to a framebuffer, read or written.
@@ -564,12 +565,13 @@ struct pd_target {
 static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		      struct pd_target *t)
 {
-	struct pd_device *pd = to_pd_device(out->crtc.dev);
 	struct pd_layer *layers;
 	unsigned int nl = 0, i, y;
 	int width = snap->width, height = snap->height;
 	struct pd_px *acc = NULL, *px = NULL, *tmp = NULL;
-	u64 t0 = ktime_get_ns();
+	/* The clock and the byte count only for the tracepoint's reader. */
+	bool traced = trace_primedisp_compose_enabled();
+	u64 t0 = traced ? ktime_get_ns() : 0, read = 0;
 	struct pd_crc_color cc = { };
 	struct pd_color color;
 	bool pipes = false, crc_only;
@@ -616,10 +618,9 @@ static int pd_compose(struct pd_output *out, const struct pd_snapshot *snap,
 		if (layers[nl].pipe)
 			pipes = true;
 		nl++;
-		atomic64_add((u64)drm_rect_width(&sp->dst) * drm_rect_height(&sp->dst) *
-			     sp->fb->format->cpp[0], &pd->composed_bytes);
+		read += (u64)drm_rect_width(&sp->dst) * drm_rect_height(&sp->dst) *
+			sp->fb->format->cpp[0];
 	}
-	atomic64_inc(&pd->composed_frames);
 
 	/*
 	 * A job was checked against the mode of the commit that queued it; a
@@ -683,8 +684,9 @@ out:
 	kvfree(px);
 	kvfree(tmp);
 	kvfree(bytes);
-	if (!ret)
-		atomic64_add(ktime_get_ns() - t0, &pd->composed_ns);
+	if (traced && !ret)
+		trace_primedisp_compose(drm_crtc_index(&out->crtc), width, height,
+					nl, read, ktime_get_ns() - t0);
 	return ret;
 }
 

@@ -209,9 +209,6 @@ struct pd_output {
  * @drm: the DRM device; must stay first for devm_drm_dev_alloc()
  * @config: settings taken at probe time
  * @outputs: the display pipelines (config.num_outputs of them)
- * @composed_frames: frames the composer composed (debugfs)
- * @composed_bytes: bytes of plane pixels the composer read (debugfs)
- * @composed_ns: time the composer spent composing, in nanoseconds (debugfs)
  * @client_bytes: bytes of the buffers unprivileged clients created that
  *	still exist, at most &pd_config.client_budget (pd_gem_charge())
  */
@@ -219,9 +216,6 @@ struct pd_device {
 	struct drm_device drm;
 	struct pd_config config;
 	struct pd_output outputs[PD_MAX_OUTPUTS];
-	atomic64_t composed_frames;
-	atomic64_t composed_bytes;
-	atomic64_t composed_ns;
 	atomic64_t client_bytes;
 };
 

@@ -649,25 +649,8 @@ static int pd_debugfs_objects(struct seq_file *m, void *unused)
 	return 0;
 }
 
-/*
- * What the composer did: frames composed, bytes of pixels it read and the
- * time it took (mapping included), for benchmarks.
- */
-static int pd_debugfs_composer(struct seq_file *m, void *unused)
-{
-	struct drm_info_node *node = m->private;
-	struct pd_device *pd = to_pd_device(node->minor->dev);
-
-	seq_printf(m, "frames %lld\nbytes_read %lld\ntime_ns %lld\n",
-		   atomic64_read(&pd->composed_frames),
-		   atomic64_read(&pd->composed_bytes),
-		   atomic64_read(&pd->composed_ns));
-	return 0;
-}
-
 static const struct drm_info_list pd_debugfs_list[] = {
 	{ "primedisp_objects", pd_debugfs_objects, 0 },
-	{ "primedisp_composer", pd_debugfs_composer, 0 },
 };
 
 /**
@@ -676,9 +659,6 @@ static const struct drm_info_list pd_debugfs_list[] = {
  *
  * primedisp_objects: the number of live primedisp GEM objects (all
  * devices), which leak tests compare before and after.
- * primedisp_composer: frames the composer composed, bytes of plane
- * pixels it read (both stay still while nothing needs composing: zero
- * copy) and the nanoseconds it spent composing them.
  */
 void pd_debugfs_init(struct drm_minor *minor)
 {

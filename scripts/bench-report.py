@@ -84,7 +84,7 @@ p("")
 # ---- 1. composer
 p("## 1. Composer with CRCs on (time per composed frame, ms)")
 p("")
-p("primedisp: debugfs `primedisp_composer` `time_ns`/`frames` (driver-side "
+p("primedisp: the tracepoint `primedisp:primedisp_compose`, its `ns` per frame (driver-side "
   "counter) and, like vkms, function_graph tracing of the composer's work "
   "function (`pd_compose_work`, `vkms_composer_worker`: composition, CRC, "
   "reporting). memcpy: a userspace memcpy of the output frame (W×H×4 bytes) "
@@ -153,7 +153,7 @@ p("## 2. Zero copy")
 p("")
 p("Page flips between two XRGB8888 framebuffers with no CRC reader and no "
   "writeback job (120 flips): bytes of pixels the composer read per flip "
-  "(`primedisp_composer` `bytes_read`, must be 0), frames it composed, and "
+  "(tracepoint `primedisp_compose`, its `bytes`, must be 0), frames it composed, and "
   "the flipping process's CPU time per flip. cam2disp (vivid camera → "
   "primedisp, dma-bufs both ways, 4 buffers, 60 frames at 15 fps asked): its "
   "CPU time per frame in the steady state (cam2disp's own figure, "

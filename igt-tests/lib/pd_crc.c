@@ -14,6 +14,7 @@
 #include <xf86drm.h>
 #include <drm_fourcc.h>
 
+#include "pd_compose_trace.h"
 #include "pd_crc.h"
 #include "pdtest.h"
 
@@ -122,13 +123,9 @@ bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc)
 
 void pd_composer_counters(int fd, long long *frames, long long *bytes)
 {
-	char dir[256], path[512];
-	FILE *f;
+	long long ns;
 
-	pd_require(pd_debugfs_dir(fd, dir, sizeof(dir)), "debugfs not available");
-	snprintf(path, sizeof(path), "%s/primedisp_composer", dir);
-	f = fopen(path, "r");
-	pd_assert_f(f, "open %s", path);
-	pd_assert(fscanf(f, "frames %lld bytes_read %lld", frames, bytes) == 2);
-	fclose(f);
+	(void)fd;
+	pd_require(pd_compose_trace_read(frames, bytes, &ns),
+		   "no tracefs or no primedisp:primedisp_compose tracepoint");
 }

@@ -34,9 +34,10 @@ bool pd_crtc_crc(int fd, int crtc_idx, uint32_t *crc);
 int pd_crtc_crc_frames(int fd, int crtc_idx, int max,
 		       bool (*fn)(uint32_t crc, uint32_t frame, void *arg), void *arg);
 /*
- * The composer's counters of @fd's device ("frames N bytes_read N" in
- * debugfs primedisp_composer): frames composed and pixel bytes read.
- * Skips without debugfs, asserts if the file cannot be read.
+ * The composer's work since this process first called it: frames composed
+ * and bytes of plane pixels read, counted from the tracepoint
+ * primedisp:primedisp_compose (pd_compose_trace.h; the first call starts
+ * the count at 0).  Skips without tracefs or the tracepoint.
  */
 void pd_composer_counters(int fd, long long *frames, long long *bytes);
 
