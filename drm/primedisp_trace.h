@@ -4,7 +4,8 @@
  *
  * primedisp_compose fires once per composed frame with what it cost: the
  * planes, the bytes of plane pixels read (each plane's first colour plane)
- * and the time taken, mapping the buffers included.  Benchmarks and the
+ * and the time taken, mapping the planes' buffers included (a writeback
+ * buffer is mapped when its commit is prepared).  Benchmarks and the
  * zero-copy tests read it through tracefs; disabled, it costs a static
  * branch and the composer does not even read the clock.
  *
