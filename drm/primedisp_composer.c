@@ -68,12 +68,7 @@
  * @src: what the format readers need
  * @dst: where the plane lands on the CRTC (clipped)
  * @rsrc: the source rectangle in rotated space, 16.16 fixed point
- * @fx0: framebuffer column of rotated-space pixel (0, 0)
- * @fy0: framebuffer row of rotated-space pixel (0, 0)
- * @fxu: framebuffer column step per rotated-space column
- * @fyu: framebuffer row step per rotated-space column
- * @fxv: framebuffer column step per rotated-space row
- * @fyv: framebuffer row step per rotated-space row
+ * @rot: framebuffer pixel of each rotated-space pixel (pd_rotation_map())
  * @ucol: rotated-space source column of each destination column
  * @alpha: plane alpha, 16 bits
  * @blend: blend mode (DRM_MODE_BLEND_*)
@@ -93,7 +88,7 @@ struct pd_layer {
 	struct pd_src src;
 	struct drm_rect dst;
 	struct drm_rect rsrc;
-	int fx0, fy0, fxu, fyu, fxv, fyv;
+	struct pd_rot rot;
 	int *ucol;
 	u16 alpha;
 	u16 blend;
@@ -169,7 +164,6 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 {
 	struct drm_framebuffer *fb = ps->fb;
 	unsigned int i, w = drm_rect_width(&ps->dst);
-	struct pd_rot rot;
 	int ret;
 
 	l->fb = fb;
@@ -183,13 +177,7 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 	l->rsrc = ps->src;
 	drm_rect_rotate(&l->rsrc, fb->width << 16, fb->height << 16,
 			ps->rotation);
-	pd_rotation_map(fb->width, fb->height, ps->rotation, &rot);
-	l->fx0 = rot.x0;
-	l->fy0 = rot.y0;
-	l->fxu = rot.xu;
-	l->fyu = rot.yu;
-	l->fxv = rot.xv;
-	l->fyv = rot.yv;
+	pd_rotation_map(fb->width, fb->height, ps->rotation, &l->rot);
 
 	l->ucol = kvmalloc_array(w, sizeof(*l->ucol), GFP_KERNEL);
 	if (!l->ucol)
@@ -207,7 +195,7 @@ static int pd_layer_setup(struct pd_layer *l, const struct pd_snap_plane *ps,
 		    (!fb->format->has_alpha || l->blend == DRM_MODE_BLEND_PIXEL_NONE);
 	l->xrgb = (fb->format->format == DRM_FORMAT_XRGB8888 ||
 		   fb->format->format == DRM_FORMAT_ARGB8888) &&
-		  l->fyu == 0 && l->fxu == 1 && l->ucol[w - 1] - l->ucol[0] + 1 == w;
+		  l->rot.yu == 0 && l->rot.xu == 1 && l->ucol[w - 1] - l->ucol[0] + 1 == w;
 
 	ret = drm_gem_fb_vmap(fb, l->map, l->data);
 	if (ret) {
@@ -242,8 +230,8 @@ static void pd_layer_row(const struct pd_layer *l, int y, int *fxv, int *fyv)
 	int v = pd_sample(l->rsrc.y1, l->rsrc.y2, y - l->dst.y1,
 			  drm_rect_height(&l->dst));
 
-	*fxv = l->fx0 + l->fxv * v;
-	*fyv = l->fy0 + l->fyv * v;
+	*fxv = l->rot.x0 + l->rot.xv * v;
+	*fyv = l->rot.y0 + l->rot.yv * v;
 }
 
 /*
@@ -259,26 +247,26 @@ static void pd_layer_fetch(const struct pd_layer *l, int y, int x1, int x2,
 	int fxv, fyv;
 
 	pd_layer_row(l, y, &fxv, &fyv);
-	if (l->fyu == 0) {
+	if (l->rot.yu == 0) {
 		/* A destination row is (part of) one source row. */
-		int a = fxv + l->fxu * ucol[0];
-		int b = fxv + l->fxu * ucol[n - 1];
+		int a = fxv + l->rot.xu * ucol[0];
+		int b = fxv + l->rot.xu * ucol[n - 1];
 		int lo = min(a, b), hi = max(a, b);
 
-		if (l->fxu == 1 && hi - lo + 1 == n) {
+		if (l->rot.xu == 1 && hi - lo + 1 == n) {
 			/* Unscaled and unreflected: straight into place. */
 			pd_read_pixels(&l->src, lo, fyv, n, px);
 			return;
 		}
 		pd_read_pixels(&l->src, lo, fyv, hi - lo + 1, tmp);
 		for (i = 0; i < n; i++)
-			px[i] = tmp[fxv + l->fxu * ucol[i] - lo];
+			px[i] = tmp[fxv + l->rot.xu * ucol[i] - lo];
 		return;
 	}
 
 	/* Rotated by 90 or 270 degrees: a row is a source column. */
 	for (i = 0; i < n; i++)
-		pd_read_pixels(&l->src, fxv, fyv + l->fyu * ucol[i], 1,
+		pd_read_pixels(&l->src, fxv, fyv + l->rot.yu * ucol[i], 1,
 			       px + i);
 }
 
