@@ -511,14 +511,15 @@ fi
 # host), not a measurement.
 boot_watch() {
 	local pid=$1 deadline=$((SECONDS + BOOT_TIMEOUT))
-	while [ $SECONDS -lt $deadline ]; do
-		grep -qx stage2 "$RUN/status" 2>/dev/null && return 0
+	until grep -qx stage2 "$RUN/status" 2>/dev/null; do
 		kill -0 "$pid" 2>/dev/null || return 0
+		if [ $SECONDS -ge $deadline ]; then
+			echo "$BOOT_TIMEOUT" >"$RUN/boot-hung"
+			kill "$pid" 2>/dev/null || true
+			return 0
+		fi
 		sleep 1
 	done
-	grep -qx stage2 "$RUN/status" 2>/dev/null && return 0
-	echo "$BOOT_TIMEOUT" >"$RUN/boot-hung"
-	kill "$pid" 2>/dev/null || true
 }
 
 # Boot the guest once and wait for it; sets qemu_rc.
